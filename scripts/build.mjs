@@ -31,7 +31,7 @@ const common = {
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  minify: true,
+  minify: process.env.TOKJ_BUILD_MINIFY !== "0",
   sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',

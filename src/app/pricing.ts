@@ -7,7 +7,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { fingerprint } from '../core/fingerprint.js';
 import path from 'node:path';
-import { computeCost, findPriceFile, loadPriceTable, resolveModel, snapshotDate, type ResolvedPrice } from '../pricing/index.js';
+import { computeCostUsd, findPriceFile, loadPriceTable, resolveModel, snapshotDate, type ResolvedPrice } from '../pricing/index.js';
 import type { Usage } from '../core/usage.js';
 import type { JournalConfig } from './config.js';
 import { readJson, writeJson } from './state-store.js';
@@ -46,7 +46,7 @@ export class PriceBook {
   price(provider: string, model: string, usage: Usage): PricedCall {
     const resolved = this.resolve(provider, model);
     if (!resolved) return { cost_usd: null, price_source: null };
-    return { cost_usd: computeCost(resolved, usage).costUsd, price_source: resolved.source };
+    return { cost_usd: computeCostUsd(resolved, usage), price_source: resolved.source };
   }
 
   /** Keeps what was resolved for the next run; a cache that cannot be written only costs time. */

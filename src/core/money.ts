@@ -66,15 +66,30 @@ export function formatCount(n: number): string {
 }
 
 function groupDigits(intPart: string): string {
-  return intPart.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  if (intPart.length <= 3) return intPart;
+  let out = '';
+  let from = 0;
+  for (let next = intPart.length % 3 || 3; next <= intPart.length; next += 3) {
+    out += (from === 0 ? '' : ',') + intPart.slice(from, next);
+    from = next;
+  }
+  return out;
 }
 
 /**
  * Money for people: "$1,234.57" at a dollar and above; below a dollar, four significant
  * digits with at least two decimals ("$0.01175", "$0.0234", "$0.50"), so a small call is
  * never shown as $0.00. Exact values live in the ledger.
+ *
+ * A stored (plain, non-negative) decimal string is rounded as digits, without big.js: an
+ * import renders hundreds of thousands of cost cells. formatUsdBig is the reference the
+ * digit path is property-tested against, and still formats negative amounts.
  */
 export function formatUsd(value: Money | string): string {
+  return (typeof value === 'string' ? formatUsdDigits(value) : null) ?? formatUsdBig(value);
+}
+
+export function formatUsdBig(value: Money | string): string {
   const m = typeof value === 'string' ? parseMoney(value) : value;
   const negative = m.lt(0);
   const abs = m.abs();
@@ -91,4 +106,80 @@ export function formatUsd(value: Money | string): string {
   }
   const [intPart = '0', frac] = text.split('.');
   return `${negative ? '-' : ''}$${groupDigits(intPart)}${frac === undefined ? '' : `.${frac}`}`;
+}
+
+const PLAIN = /^\d+(?:\.\d+)?$/;
+
+function formatUsdDigits(text: string): string | null {
+  if (!PLAIN.test(text)) return null;
+  const dot = text.indexOf('.');
+  const int = (dot < 0 ? text : text.slice(0, dot)).replace(/^0+(?=\d)/, '');
+  const frac = dot < 0 ? '' : text.slice(dot + 1);
+  if (int === '0') {
+    const lead = frac.search(/[1-9]/);
+    if (lead < 0) return '$0.00';
+    // Four significant digits; rounding up to a whole dollar falls through to cents.
+    const [i, f] = roundHalfUp('0', frac, lead + 4);
+    if (i === '0') {
+      const kept = f.replace(/0+$/, '');
+      return `$0.${kept.length < 2 ? kept.padEnd(2, '0') : kept}`;
+    }
+  }
+  const [i, f] = roundHalfUp(int, frac, 2);
+  return `$${groupDigits(i)}.${f}`;
+}
+
+/** int.frac rounded half up to `places` decimals: [int digits, exactly `places` decimals]. */
+function roundHalfUp(int: string, frac: string, places: number): [string, string] {
+  if (frac.length <= places) return [int, frac.padEnd(places, '0')];
+  let digits = int + frac.slice(0, places);
+  if (frac.charCodeAt(places) >= 0x35) digits = incrementDigits(digits);
+  const cut = digits.length - places;
+  return [digits.slice(0, cut).replace(/^0+(?=\d)/, '') || '0', digits.slice(cut)];
+}
+
+function incrementDigits(digits: string): string {
+  let i = digits.length - 1;
+  while (i >= 0 && digits[i] === '9') i--;
+  if (i < 0) return `1${'0'.repeat(digits.length)}`;
+  return digits.slice(0, i) + String.fromCharCode(digits.charCodeAt(i) + 1) + '0'.repeat(digits.length - i - 1);
+}
+
+/**
+ * a + b for stored decimal strings, exact, in the canonical form moneyToString gives.
+ * Totals add every call's cost (several totals per call), so the common case — two
+ * non-negative amounts of at most 15 digits once aligned — adds them as scaled integers,
+ * which doubles hold exactly (< 2^53); anything else goes through big.js.
+ */
+export function addMoney(a: string, b: string): string {
+  return addSmallDecimals(a, b) ?? moneyToString(parseMoney(a).plus(parseMoney(b)));
+}
+
+const MAX_EXACT_DIGITS = 15;
+
+function addSmallDecimals(a: string, b: string): string | null {
+  if (!PLAIN.test(a) || !PLAIN.test(b)) return null;
+  const da = a.indexOf('.');
+  const db = b.indexOf('.');
+  const fa = da < 0 ? 0 : a.length - da - 1;
+  const fb = db < 0 ? 0 : b.length - db - 1;
+  const places = fa > fb ? fa : fb;
+  const ia = da < 0 ? a : a.slice(0, da) + a.slice(da + 1);
+  const ib = db < 0 ? b : b.slice(0, db) + b.slice(db + 1);
+  if (ia.length + places - fa > MAX_EXACT_DIGITS || ib.length + places - fb > MAX_EXACT_DIGITS) return null;
+  return scaledToString(Number(ia) * 10 ** (places - fa) + Number(ib) * 10 ** (places - fb), places);
+}
+
+/**
+ * A non-negative safe integer n as the decimal n / 10^places, canonical (no trailing zeros
+ * after the point, no point when whole). Callers make sure n is exact.
+ */
+export function scaledToString(n: number, places: number): string {
+  let s = String(n);
+  if (places === 0) return s;
+  if (s.length <= places) s = '0'.repeat(places - s.length + 1) + s;
+  const cut = s.length - places;
+  let end = s.length;
+  while (end > cut && s.charCodeAt(end - 1) === 0x30) end--;
+  return end === cut ? s.slice(0, cut) : `${s.slice(0, cut)}.${s.slice(cut, end)}`;
 }

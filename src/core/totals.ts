@@ -1,5 +1,5 @@
 /** Running totals of calls: counts are safe integers, cost is an exact decimal string. */
-import { parseMoney, moneyToString } from './money.js';
+import { addMoney } from './money.js';
 import { EXIT, TokjError } from './errors.js';
 import type { CallRecord } from '../ledger/record.js';
 
@@ -71,7 +71,7 @@ export function addCall(t: Totals, r: CallRecord): void {
   t.reasoning_tokens = safeAdd(t.reasoning_tokens, r.reasoning_tokens, 'total reasoning tokens');
   t.total_tokens = safeAdd(t.total_tokens, r.total_tokens, 'total tokens');
   if (r.cost_usd === null) t.unpriced_calls += 1;
-  else t.cost_usd = moneyToString(parseMoney(t.cost_usd).plus(parseMoney(r.cost_usd)));
+  else t.cost_usd = addMoney(t.cost_usd, r.cost_usd);
   if (r.estimated) t.estimated_calls += 1;
 }
 

@@ -1,4 +1,4 @@
-export { computeCost, longContextTier, validateUsage, type Cost, type CostParts } from './cost.js';
+export { computeCost, computeCostUsd, longContextTier, validateUsage, type Cost, type CostParts } from './cost.js';
 export { canonicalProvider } from './names.js';
 export { resolveModel, type ModelQuery } from './resolve.js';
 export { findPriceFile, loadPriceTable, parsePriceTable, snapshotDate } from './table.js';

@@ -7,6 +7,7 @@ import {
   type PriceEntry,
   type ResolvedPrice,
   computeCost,
+  computeCostUsd,
   loadPriceTable,
   longContextTier,
   resolveModel,
@@ -268,4 +269,22 @@ describe('exactness (property)', () => {
       { numRuns: 300 },
     );
   });
+
+  it('computeCostUsd (integer-scaled fast path) equals computeCost for every shipped entry', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...keys), usageArb, (key, u) => {
+        const p = { key, entry: table.entries[key] as PriceEntry, matchedBy: 'exact' as const, source: 'test' };
+        expect(computeCostUsd(p, u)).toBe(computeCost(p, u).costUsd);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('computeCostUsd falls back to big.js when a product would pass 2^53', () => {
+    const p = synthetic({ input_cost_per_token: '0.000000000000000001234567', output_cost_per_token: '1234.5' });
+    const u = usage({ inputTokens: 9_000_000_000_000, outputTokens: 9_000_000_000_000 });
+    expect(computeCostUsd(p, u)).toBe(computeCost(p, u).costUsd);
+    expect(computeCostUsd(p, u)).toBe('11110500000000000.000011111103');
+  });
 });
+

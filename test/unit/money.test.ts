@@ -1,7 +1,7 @@
 import Big from 'big.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatUsd, moneyToString, parseMoney, parseRate, sumMoney } from '../../src/core/money.js';
+import { addMoney, formatCount, formatUsd, formatUsdBig, moneyToString, parseMoney, parseRate, sumMoney } from '../../src/core/money.js';
 
 describe('money', () => {
   it('formats costs for people without hiding small calls', () => {
@@ -41,4 +41,34 @@ describe('money', () => {
     expect(moneyToString(total)).toBe('75');
     expect(0.000075 * 1_000_000).not.toBe(75.0000000001); // the float sum is not what we store
   });
+
+  // Decimal strings shaped like stored costs: up to 9 whole digits, up to 14 decimals,
+  // with runs of 9s and 0s so carries and roundings at every place are exercised.
+  const digitsArb = (min: number, max: number) => fc.array(fc.constantFrom('0', '9', '9', '0', '1', '4', '5', '6'), { minLength: min, maxLength: max }).map((d) => d.join(''));
+  const decimalArb = fc.tuple(digitsArb(1, 9), digitsArb(0, 14)).map(([i, f]) => `${i.replace(/^0+(?=\d)/, '')}${f ? `.${f}` : ''}`);
+
+  it('adds stored amounts exactly, in canonical form, like big.js (property)', () => {
+    fc.assert(
+      fc.property(decimalArb, decimalArb, (a, b) => {
+        expect(addMoney(a, b)).toBe(new Big(a).plus(new Big(b)).toString());
+      }),
+      { numRuns: 5000 },
+    );
+    expect(addMoney('0.1', '0.2')).toBe('0.3');
+    expect(addMoney('999999999999999', '0.5')).toBe('999999999999999.5'); // past 15 digits: big.js
+    expect(addMoney('-1.5', '0.25')).toBe('-1.25');
+    expect(addMoney('0', '0.0100')).toBe('0.01');
+  });
+
+  it('formats amounts by their digits exactly as big.js rounds them (property)', () => {
+    fc.assert(
+      fc.property(decimalArb, (a) => {
+        expect(formatUsd(a)).toBe(formatUsdBig(a));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const a of ['0.99995', '0.999949', '0.0099995', '9.995', '9.994999', '999.995', '0.00000000001', '1', '0.5', '0.125', '00.5']) expect(formatUsd(a)).toBe(formatUsdBig(a));
+    expect(formatUsd('-0.5')).toBe('-$0.50');
+  });
 });
+
