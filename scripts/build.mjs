@@ -91,5 +91,7 @@ const plugins = [separateBundles, lazyBuiltins];
 await build({ ...common, entryPoints: ['src/cli/entry.ts'], outfile: 'dist/tokj.cjs', external: ['tiktoken'], plugins });
 // dist/full.cjs: every command, loaded for anything but the core commands.
 await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/full.cjs', external: ['tiktoken'], plugins });
+// dist/cc-worker.cjs: a thread that reads Claude Code transcripts (import --from claude-code).
+await build({ ...common, entryPoints: ['src/importers/claude-code/worker.ts'], outfile: 'dist/cc-worker.cjs' });
 // dist/parse.cjs: the markdown parser, loaded when a view must be parsed.
 await build({ ...common, entryPoints: ['src/markdown/parse.ts'], outfile: 'dist/parse.cjs' });

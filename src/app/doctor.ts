@@ -18,6 +18,7 @@ import { sessionBlocks } from '../views/session-view.js';
 import { JOURNAL_BLOCKS } from '../views/journal-view.js';
 import { count, totalCostText } from '../views/format.js';
 import { sessionMdPath, sessionStatePath, type Layout } from './layout.js';
+import { SessionStates } from './session-states.js';
 import { readJson } from './state-store.js';
 
 export interface Problem {
@@ -94,8 +95,9 @@ const REBUILD = 'tokj rebuild (or tokj doctor --fix) regenerates it from the led
 export async function diagnose(layout: Layout): Promise<Problem[]> {
   const { sessions, journal, problems } = replay(layout);
   const rel = (file: string): string => path.relative(layout.root, file);
+  const states = new SessionStates(layout);
   for (const [id, expected] of sessions) {
-    const state = readJson<SessionState>(sessionStatePath(layout, id));
+    const state = states.read(id, true);
     if (!state || JSON.stringify(state.totals) !== JSON.stringify(expected.totals) || state.status !== expected.status) {
       problems.push({ file: rel(sessionStatePath(layout, id)), message: `derived state of session ${id} does not match the ledger`, fix: REBUILD, fixable: true });
     }

@@ -24,7 +24,8 @@ import { trace } from '../io/trace.js';
 import { cacheOf, openView, type OpenedView } from '../markdown/view.js';
 import { sessionBlocks, sessionSkeleton, updateSessionView } from '../views/session-view.js';
 import { JOURNAL_BLOCKS, updateJournalView } from '../views/journal-view.js';
-import { sessionMdPath, sessionStatePath, templatePath, type Layout } from './layout.js';
+import { sessionMdPath, templatePath, type Layout } from './layout.js';
+import { SessionStates } from './session-states.js';
 import { RequestIndex } from './request-index.js';
 import { appendAlertLog, readAlertLog, type Alert } from './alerts.js';
 import { readJson, writeJson } from './state-store.js';
@@ -47,9 +48,17 @@ export interface TxnContext {
   warn: (message: string) => void;
 }
 
+/** The session template, read once per process (an import creates thousands of sessions). */
+let sessionTemplateText: string | null = null;
+function sessionTemplate(): string {
+  sessionTemplateText ??= readFileSync(templatePath('session.md'), 'utf8');
+  return sessionTemplateText;
+}
+
 export class JournalTxn {
   readonly journal: JournalState;
   readonly requests: RequestIndex;
+  private readonly states: SessionStates;
   private readonly sessions = new Map<string, SessionState | null>();
   /** The journal state was missing or out of date: session states are rebuilt too. */
   private readonly fresh: boolean;
@@ -71,6 +80,7 @@ export class JournalTxn {
     this.fresh = stored?.v !== STATE_VERSION;
     this.journal = this.fresh ? newJournalState() : stored!;
     this.requests = new RequestIndex(ctx.layout.requestIdDir);
+    this.states = new SessionStates(ctx.layout);
   }
 
   /**
@@ -106,10 +116,18 @@ export class JournalTxn {
 
   session(id: string): SessionState | null {
     if (!this.sessions.has(id)) {
-      const stored = this.fresh ? null : readJson<SessionState>(sessionStatePath(this.ctx.layout, id));
+      const stored = this.fresh ? null : this.states.read(id, this.isKnown(id));
       this.sessions.set(id, stored?.v === STATE_VERSION ? stored : null);
     }
     return this.sessions.get(id) ?? null;
+  }
+
+  private knownIds = new Set<string>();
+
+  /** Whether the journal state lists the session (then its state may be in a pack). */
+  private isKnown(id: string): boolean {
+    if (this.knownIds.size !== this.journal.session_order.length) this.knownIds = new Set(this.journal.session_order);
+    return this.knownIds.has(id);
   }
 
   /** Appends entries to this host's ledger segment in one write and applies them. */
@@ -261,9 +279,8 @@ export class JournalTxn {
     if (!view) {
       const { layout } = this.ctx;
       const file = sessionMdPath(layout, s.session);
-      view = await openView(readStamped(file), s.view, sessionBlocks(s), path.relative(layout.root, file), () =>
-        sessionSkeleton(readFileSync(templatePath('session.md'), 'utf8'), s.session),
-      );
+      const specs = sessionBlocks(s);
+      view = await openView(readStamped(file), s.view, specs, path.relative(layout.root, file), () => sessionSkeleton(sessionTemplate(), s.session, specs));
       this.openedViews.set(key, view);
     }
     return view;
@@ -329,9 +346,9 @@ export class JournalTxn {
       writeAtomic(file, view.editor.text);
       trace('session md written');
       s.view = cacheOf(view.editor, stampOf(file));
-      writeJson(sessionStatePath(layout, id), s);
       changed.push(s);
     }
+    this.states.write(changed);
     if (!this.journalTouched && changed.length === 0) return;
     trace('session state written');
     const view = await this.journalView();

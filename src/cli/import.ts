@@ -42,7 +42,7 @@ async function readFrom(source: string, where: string | undefined, ctx: Ctx, opt
       const looked = claudeConfigDirs(ctx.env, homedir()).map((d) => path.join(d, 'projects'));
       throw usageError(`no Claude Code logs found in ${looked.join(', ')}: name the directory (tokj import --from claude-code DIR) or set CLAUDE_CONFIG_DIR`, 'no_source');
     }
-    records = readClaudeCode(places, { warn });
+    records = readClaudeCode(places, { warn, env: ctx.env });
     label = `Claude Code logs (${places.join(', ')})`;
   } else if (source === 'seed-markdown') {
     // Default: the journal this command works on (--dir, TOKJ_DIR, the nearest .ai_workflow).

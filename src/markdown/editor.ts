@@ -54,6 +54,21 @@ export class DocEditor {
     this.regions[name] = [start, end + content.length];
   }
 
+  /**
+   * The newlines to put before a block added at the end of the text, so that one blank line
+   * separates it from what precedes. Only text past the last region counts: an empty region
+   * there (a block still to be filled in) will hold text by the time the file is written.
+   */
+  appendLead(): string {
+    const body = this.body;
+    if (body.length === 0) return '';
+    let last = 0;
+    for (const [, end] of Object.values(this.regions)) if (end > last) last = end;
+    let newlines = 0;
+    for (let i = body.length - 1; i >= last && newlines < 2 && body.charCodeAt(i) === 0x0a; i--) newlines++;
+    return '\n'.repeat(2 - newlines);
+  }
+
   private splice(start: number, end: number, content: string, self: string | null): void {
     const delta = content.length - (end - start);
     this.body = this.body.slice(0, start) + content + this.body.slice(end);

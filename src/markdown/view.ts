@@ -8,10 +8,9 @@
 import { DocEditor, type Regions } from './editor.js';
 import type { StampedText } from '../io/fs.js';
 import { trace } from '../io/trace.js';
-import { locateBlocks, type BlockSpec } from './locate.js';
-import { heading } from './build.js';
+import { headingText } from './direct.js';
+import { locateBlocks, type BlockSpec, type LocatedDoc } from './locate.js';
 import { parseMarkdownLazily } from './lazy-parse.js';
-import { serializeNode } from './serialize.js';
 
 export interface ViewCache {
   /** The file's stamp (size, mtime, inode) right after the tool wrote it. */
@@ -31,6 +30,12 @@ export interface OpenedView {
 
 export { fingerprint as contentKey } from '../core/fingerprint.js';
 
+/** A new file's text with its blocks already located (a template parsed once per process). */
+export interface LocatedSource {
+  text: string;
+  located: LocatedDoc;
+}
+
 export function rowRegion(table: string, key: string): string {
   return `${table}/${key}`;
 }
@@ -40,15 +45,16 @@ export async function openView(
   cache: ViewCache | null,
   specs: BlockSpec[],
   fileLabel: string,
-  skeleton: () => Promise<string> | string,
+  skeleton: () => Promise<string | LocatedSource> | string | LocatedSource,
 ): Promise<OpenedView> {
   const text = doc?.text ?? null;
   if (doc && cache && cache.stamp === doc.stamp && specs.every((s) => s.name in cache.regions)) {
     return { editor: new DocEditor(doc.text, cache.regions), reparsed: false, inserted: new Set(), rowCells: {} };
   }
   trace(`view reparse ${fileLabel}`);
-  const source = text ?? (await skeleton());
-  const located = locateBlocks(await parseMarkdownLazily(source), specs, fileLabel);
+  const fresh = text === null ? await skeleton() : text;
+  const source = typeof fresh === 'string' ? fresh : fresh.text;
+  const located = typeof fresh === 'string' ? locateBlocks(await parseMarkdownLazily(source), specs, fileLabel) : fresh.located;
   const regions: Regions = { ...located.regions };
   for (const [table, rows] of Object.entries(located.rows)) {
     for (const [key, span] of Object.entries(rows)) regions[rowRegion(table, key)] = span;
@@ -71,9 +77,7 @@ export async function openView(
     } else if (sectionEnd !== undefined) {
       editor.insert(spec.name, sectionEnd, '', '\n\n');
     } else {
-      const body = editor.text;
-      const lead = body.length === 0 ? '' : body.endsWith('\n\n') ? '' : body.endsWith('\n') ? '\n' : '\n\n';
-      editor.insert(spec.name, body.length, "", `${lead}${serializeNode(heading(2, spec.section))}\n\n`, "\n");
+      editor.insert(spec.name, editor.text.length, '', `${editor.appendLead()}${headingText(2, spec.section)}\n\n`, '\n');
     }
     inserted.add(spec.name);
   }

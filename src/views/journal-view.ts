@@ -3,11 +3,11 @@
  * with a TOTAL row, the total cost line, one Detailed Usage Log row per session (patched
  * in place by its cached span, so a record never re-parses the log) and a short analysis.
  */
-import type { PhrasingContent } from 'mdast';
 import type { JournalState } from '../core/journal-state.js';
 import type { SessionState } from '../core/session-state.js';
 import { formatUsd, parseMoney } from '../core/money.js';
-import { labelledList, paragraph, strong, table, text } from '../markdown/build.js';
+import { paragraph, strong, table, text } from '../markdown/build.js';
+import { alignedTableText, labelledListText, type DirectCell } from '../markdown/direct.js';
 import type { BlockSpec } from '../markdown/locate.js';
 import { serializeNode } from '../markdown/serialize.js';
 import type { OpenedView } from '../markdown/view.js';
@@ -29,7 +29,7 @@ export const JOURNAL_BLOCKS: BlockSpec[] = [
 
 function summaryTable(j: JournalState): string {
   const models = Object.values(j.by_model).sort((a, b) => (a.provider === b.provider ? (a.model < b.model ? -1 : 1) : a.provider < b.provider ? -1 : 1));
-  const rows: Cells[] = models.map((m) => [
+  const rows: DirectCell[][] = models.map((m) => [
     m.provider,
     m.model,
     count(m.sessions),
@@ -41,9 +41,8 @@ function summaryTable(j: JournalState): string {
     m.calls > 0 && m.unpriced_calls === m.calls ? 'n/a' : totalCostText(m),
   ]);
   const t = j.totals;
-  const bold: PhrasingContent[] = [strong('TOTAL')];
-  rows.push([bold, '', count(j.sessions), count(t.calls), count(t.input_tokens), count(t.output_tokens), count(t.total_tokens), averageCount(t.total_tokens, t.calls), totalCostText(t)]);
-  return serializeNode(table(SUMMARY_HEADER, rows, [null, null, 'right', 'right', 'right', 'right', 'right', 'right', 'right']));
+  rows.push([{ strong: 'TOTAL' }, '', count(j.sessions), count(t.calls), count(t.input_tokens), count(t.output_tokens), count(t.total_tokens), averageCount(t.total_tokens, t.calls), totalCostText(t)]);
+  return alignedTableText(SUMMARY_HEADER, rows, [null, null, 'right', 'right', 'right', 'right', 'right', 'right', 'right']);
 }
 
 export function logCells(s: SessionState): Cells {
@@ -89,7 +88,7 @@ export function updateJournalView(view: OpenedView, j: JournalState, changes: Jo
   } else {
     for (const s of changed) upsertKeyedRow(editor, 'log', LOG_HEADER, s.session, logCells(s));
   }
-  editor.replace('analysis', serializeNode(labelledList(analysisItems(j))));
+  editor.replace('analysis', labelledListText(analysisItems(j)));
   if (view.reparsed) editor.replace('alerts', serializeNode(table(ALERT_HEADER, changes.allAlerts().map(alertCells)), { alignTables: false }));
   else for (const a of changes.alerts) editor.appendTo('alerts', `\n${rowLine(ALERT_HEADER, alertCells(a))}`);
 }

@@ -7,12 +7,11 @@ import type { AlignType } from 'mdast';
 import type { CallRecord } from '../ledger/record.js';
 import type { SessionState } from '../core/session-state.js';
 import { formatUsd, parseMoney } from '../core/money.js';
-import { heading, labelledList, table } from '../markdown/build.js';
-import type { DocEditor } from '../markdown/editor.js';
-import type { BlockSpec } from '../markdown/locate.js';
+import { alignedTableText, headingText, labelledListText, type DirectCell } from '../markdown/direct.js';
+import type { DocEditor, Span } from '../markdown/editor.js';
+import { locateBlocks, type BlockSpec, type LocatedDoc } from '../markdown/locate.js';
 import { parseMarkdownLazily } from '../markdown/lazy-parse.js';
-import { serializeNode } from '../markdown/serialize.js';
-import type { OpenedView } from '../markdown/view.js';
+import type { LocatedSource, OpenedView } from '../markdown/view.js';
 import { averageCost, averageCount, costCell, costPer1k, count, durationText, percentText, ratioText, timeText, totalCostText } from './format.js';
 import { compactTable, rowLine, rowLines } from './tables.js';
 
@@ -37,14 +36,41 @@ export function sessionBlocks(state: SessionState): BlockSpec[] {
   return state.status === 'active' ? SESSION_BLOCKS : [...SESSION_BLOCKS, ...FINAL_BLOCKS];
 }
 
-/** A new session file: the template with its title naming the session. */
-export async function sessionSkeleton(template: string, session: string): Promise<string> {
-  const title = (await parseMarkdownLazily(template)).children.find((n) => n.type === 'heading' && n.depth === 1);
-  const line = serializeNode(heading(1, `Token Usage Session: ${session}`));
-  const start = title?.position?.start.offset;
-  const end = title?.position?.end.offset;
-  if (start === undefined || end === undefined) return `${line}\n\n${template}`;
-  return template.slice(0, start) + line + template.slice(end);
+/** The template parsed once per process (and per block list), with its title's span. */
+const templates = new Map<string, { located: LocatedDoc; title: Span | null }>();
+
+/**
+ * A new session file: the template with its title naming the session, its blocks located.
+ * The template is parsed once; each session's skeleton differs only in the title, so the
+ * blocks after it are the template's, shifted by the title's change in length.
+ */
+export async function sessionSkeleton(template: string, session: string, specs: BlockSpec[]): Promise<LocatedSource> {
+  const key = `${specs.map((s) => s.name).join(',')}\u0000${template}`;
+  let parsed = templates.get(key);
+  if (!parsed) {
+    const root = await parseMarkdownLazily(template);
+    const title = root.children.find((n) => n.type === 'heading' && n.depth === 1)?.position;
+    const span: Span | null = title?.start.offset !== undefined && title.end.offset !== undefined ? [title.start.offset, title.end.offset] : null;
+    parsed = { located: locateBlocks(root, specs, 'templates/session.md'), title: span };
+    templates.set(key, parsed);
+  }
+  const line = headingText(1, `Token Usage Session: ${session}`);
+  if (parsed.title === null) return { text: `${line}\n\n${template}`, located: shiftLocated(parsed.located, 0, line.length + 2) };
+  const [start, end] = parsed.title;
+  return { text: template.slice(0, start) + line + template.slice(end), located: shiftLocated(parsed.located, end, line.length - (end - start)) };
+}
+
+/** Moves every offset at or past `from` by `delta` (a copy: the parsed template is shared). */
+function shiftLocated(doc: LocatedDoc, from: number, delta: number): LocatedDoc {
+  const at = (n: number): number => (n >= from ? n + delta : n);
+  const spans = (r: Record<string, Span>): Record<string, Span> => Object.fromEntries(Object.entries(r).map(([k, [a, b]]) => [k, [at(a), at(b)]]));
+  return {
+    regions: spans(doc.regions),
+    missing: doc.missing,
+    sectionEnds: Object.fromEntries(Object.entries(doc.sectionEnds).map(([k, n]) => [k, at(n)])),
+    rows: Object.fromEntries(Object.entries(doc.rows).map(([k, r]) => [k, spans(r)])),
+    rowCells: doc.rowCells,
+  };
 }
 
 function noteText(r: CallRecord): string {
@@ -123,14 +149,11 @@ function completionItems(s: SessionState): Array<[string, string]> {
 function breakdownTable(s: SessionState): string {
   const models = Object.values(s.by_model).sort((a, b) => (a.provider + a.model < b.provider + b.model ? -1 : 1));
   const total = parseMoney(s.totals.cost_usd);
-  const rows = models.map((m) => [m.provider, m.model, count(m.calls), count(m.input_tokens), count(m.output_tokens), count(m.total_tokens), m.unpriced_calls === m.calls && m.calls > 0 ? 'n/a' : totalCostText(m), percentText(parseMoney(m.cost_usd), total)]);
+  const rows: DirectCell[][] = models.map((m) => [m.provider, m.model, count(m.calls), count(m.input_tokens), count(m.output_tokens), count(m.total_tokens), m.unpriced_calls === m.calls && m.calls > 0 ? 'n/a' : totalCostText(m), percentText(parseMoney(m.cost_usd), total)]);
   const t = s.totals;
-  rows.push(['**TOTAL**', '', count(t.calls), count(t.input_tokens), count(t.output_tokens), count(t.total_tokens), totalCostText(t), t.calls ? '100.0%' : 'n/a']);
-  const node = table(BREAKDOWN_HEADER, rows, [null, null, 'right', 'right', 'right', 'right', 'right', 'right']);
-  // The TOTAL label is bold like the journal's; build it as strong, not as literal stars.
-  const totalRow = node.children[node.children.length - 1]!;
-  totalRow.children[0] = { type: 'tableCell', children: [{ type: 'strong', children: [{ type: 'text', value: 'TOTAL' }] }] };
-  return serializeNode(node);
+  // The TOTAL label is bold like the journal's: strong text, not literal stars.
+  rows.push([{ strong: 'TOTAL' }, '', count(t.calls), count(t.input_tokens), count(t.output_tokens), count(t.total_tokens), totalCostText(t), t.calls ? '100.0%' : 'n/a']);
+  return alignedTableText(BREAKDOWN_HEADER, rows, [null, null, 'right', 'right', 'right', 'right', 'right', 'right']);
 }
 
 function efficiencyItems(s: SessionState): Array<[string, string]> {
@@ -149,7 +172,7 @@ function pricedTokens(s: SessionState): number {
   return Object.values(s.by_model).reduce((sum, m) => sum + (m.unpriced_calls === 0 ? m.total_tokens : 0), 0);
 }
 
-const list = (items: Array<[string, string]>): string => serializeNode(labelledList(items));
+const list = labelledListText;
 
 /**
  * Brings the view up to date. On the fast path only the new calls are appended as rows;
@@ -182,7 +205,5 @@ function upsertSection(editor: DocEditor, name: string, title: string, content: 
     editor.replace(name, content);
     return;
   }
-  const body = editor.text;
-  const lead = body.endsWith('\n\n') ? '' : body.endsWith('\n') ? '\n' : '\n\n';
-  editor.insert(name, body.length, content, `${lead}${serializeNode(heading(2, title))}\n\n`, "\n");
+  editor.insert(name, editor.text.length, content, `${editor.appendLead()}${headingText(2, title)}\n\n`, '\n');
 }

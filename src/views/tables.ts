@@ -2,6 +2,7 @@
 import type { AlignType, PhrasingContent } from 'mdast';
 import { table } from '../markdown/build.js';
 import type { DocEditor } from '../markdown/editor.js';
+import { compactHeaderText, isPlainText } from '../markdown/direct.js';
 import { serializeNode } from '../markdown/serialize.js';
 import { rowRegion } from '../markdown/view.js';
 
@@ -12,6 +13,7 @@ export type Cells = Array<string | PhrasingContent[]>;
  * (unpadded) table are independent lines, so a row rendered alone fits any table.
  */
 export function rowLine(header: string[], cells: Cells): string {
+  if (cells.every((c) => typeof c === 'string' && isDirectCell(c))) return joinRow(cells as string[], (c) => c);
   const lines = serializeNode(table(header, [cells]), { alignTables: false }).split('\n');
   return lines[2] ?? '';
 }
@@ -30,19 +32,38 @@ export function rowLine(header: string[], cells: Cells): string {
  */
 const VERBATIM = /^(?:\$?\d[\d,]*(?:\.\d+)?|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC)$/;
 
+/** A cell the serializer writes as it is (empty, a number or time, plain text). */
+const isDirectCell = (c: string): boolean => c === '' || VERBATIM.test(c) || isPlainText(c);
+
+/** An unpadded row: `| a | b |`, an empty cell as `| |`. */
+function joinRow(cells: string[], escaped: (c: string) => string): string {
+  let line = '|';
+  for (const c of cells) line += c === '' ? ' |' : ` ${escaped(c)} |`;
+  return line;
+}
+
 export function rowLines(rows: string[][]): string[] {
-  const distinct = [...new Set(rows.flat())].filter((v) => v !== '' && !VERBATIM.test(v));
   const escaped = new Map<string, string>();
-  if (distinct.length > 0) {
-    const lines = serializeNode(table(['x'], distinct.map((v) => [v])), { alignTables: false }).split('\n').slice(2);
-    distinct.forEach((v, i) => escaped.set(v, (lines[i] ?? '').slice(2, -2)));
+  const pending: string[] = [];
+  for (const cells of rows) {
+    for (const c of cells) {
+      if (!escaped.has(c) && !isDirectCell(c)) {
+        escaped.set(c, c);
+        pending.push(c);
+      }
+    }
   }
-  return rows.map((cells) => `|${cells.map((c) => (c === '' ? ' ' : ` ${escaped.get(c) ?? c} `)).join('|')}|`);
+  if (pending.length > 0) {
+    const lines = serializeNode(table(['x'], pending.map((v) => [v])), { alignTables: false }).split('\n').slice(2);
+    pending.forEach((v, i) => escaped.set(v, (lines[i] ?? '').slice(2, -2)));
+  }
+  const escape = (c: string): string => escaped.get(c) ?? c;
+  return rows.map((cells) => joinRow(cells, escape));
 }
 
 /** A whole unpadded table: header from the serializer, body rows through rowLines. */
 export function compactTable(header: string[], rows: string[][], align?: AlignType[]): string {
-  const head = serializeNode(table(header, [], align), { alignTables: false });
+  const head = compactHeaderText(header, align);
   return rows.length === 0 ? head : `${head}\n${rowLines(rows).join('\n')}`;
 }
 

@@ -1,19 +1,21 @@
 /**
  * `tokj import --from claude-code [DIR]`: Claude Code's transcripts as usage records.
  *
- * Files are read oldest first (by their first timestamp), streamed, and only lines that
- * mention `"usage"` are parsed. The lines of one response are merged in the file that holds
- * them (mergeEntries); a response already yielded from an earlier file (a resumed session
- * repeats its history) is not yielded again. Each record's request id is
+ * Each file is read on its own (transcript.ts; on worker threads when the logs are big,
+ * parallel.ts): only lines that mention `"usage"` are parsed, and the lines of one response
+ * are merged in the file that holds them (mergeEntries). Files are then taken oldest first
+ * (by their first timestamp): a response already yielded from an earlier file (a resumed
+ * session repeats its history) is not yielded again. Each record's request id is
  * `${message.id}:${requestId}`, so importing the same logs again, or logs that have grown
  * since, records only calls the journal does not hold yet.
  */
 import path from 'node:path';
-import { scanLinesContaining } from '../line-scan.js';
+import { trace } from '../../io/trace.js';
 import type { ImportRecord, Warn } from '../types.js';
-import { TranscriptLines } from './bytes.js';
-import { loggedCost, mergeEntries, type ClaudeEntry, type Skip } from './entry.js';
-import { findTranscripts, firstTimestamp } from './paths.js';
+import { loggedCost, type ClaudeEntry, type Skip } from './entry.js';
+import { parseTranscripts } from './parallel.js';
+import { findTranscripts } from './paths.js';
+import type { TranscriptResult } from './transcript.js';
 
 export interface ClaudeCodeOptions {
   /**
@@ -26,6 +28,8 @@ export interface ClaudeCodeOptions {
   stats?: ClaudeCodeStats;
   /** Skipped lines, summed per file and reason. */
   warn?: Warn;
+  /** TOKJ_IMPORT_WORKERS: how many threads read transcripts (see parallel.ts). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface ClaudeCodeStats {
@@ -43,7 +47,6 @@ export function newClaudeCodeStats(): ClaudeCodeStats {
   return { files: 0, lines: 0, calls: 0, duplicates: 0, skipped: {} };
 }
 
-const NEEDLE = '"usage"';
 const SESSION_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /** Claude's session ids are UUIDs; anything else is made safe for a file name. */
@@ -61,7 +64,10 @@ export function sessionIdFor(raw: string | null, file: string): string {
 export async function* readClaudeCode(where: string | readonly string[], options: ClaudeCodeOptions = {}): AsyncGenerator<ImportRecord> {
   const stats = options.stats ?? newClaudeCodeStats();
   const costs = options.costs ?? 'auto';
-  const files = orderOldestFirst(findTranscripts(typeof where === 'string' ? [where] : where, options.warn));
+  const files = findTranscripts(typeof where === 'string' ? [where] : where, options.warn);
+  trace(`transcripts found: ${files.length}`);
+  const results = orderOldestFirst(await parseTranscripts(files, options.env ?? {}));
+  trace('transcripts read');
   const done = new Set<string>();
   const interned = new Map<string, string>();
   const intern = (s: string): string => {
@@ -70,42 +76,18 @@ export async function* readClaudeCode(where: string | readonly string[], options
     interned.set(s, s);
     return s;
   };
-  for (const file of files) {
+  for (const result of results) {
+    const { file } = result;
     stats.files += 1;
-    const pending = new Map<string, ClaudeEntry>();
-    const skipped: Partial<Record<Skip, number>> = {};
-    const lines = new TranscriptLines();
-    try {
-      scanLinesContaining(file, NEEDLE, (buf, start, end) => {
-        stats.lines += 1;
-        const parsed = lines.parse(buf, start, end);
-        if (parsed === null) {
-          stats.duplicates += 1;
-          return;
-        }
-        if (!parsed.ok) {
-          skipped[parsed.skip] = (skipped[parsed.skip] ?? 0) + 1;
-          stats.skipped[parsed.skip] = (stats.skipped[parsed.skip] ?? 0) + 1;
-          return;
-        }
-        const entry = parsed.entry;
-        const seen = pending.get(entry.key);
-        if (seen === undefined) pending.set(entry.key, entry);
-        else {
-          stats.duplicates += 1;
-          pending.set(entry.key, mergeEntries(seen, entry));
-        }
-      });
-    } catch (error) {
-      // Claude Code may remove a transcript while we read, and a file may not be ours to
-      // read; anything else (a bug) is not ours to hide.
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'EACCES' && code !== 'EPERM') throw error;
-      options.warn?.(`${file} ${code === 'ENOENT' ? 'disappeared while it was read' : 'cannot be read (permission denied)'}; skipped`);
+    stats.lines += result.lines;
+    stats.duplicates += result.duplicates;
+    for (const [why, n] of Object.entries(result.skipped) as Array<[Skip, number]>) stats.skipped[why] = (stats.skipped[why] ?? 0) + n;
+    if (result.unreadable !== undefined) {
+      options.warn?.(`${file} ${result.unreadable === 'ENOENT' ? 'disappeared while it was read' : 'cannot be read (permission denied)'}; skipped`);
       continue;
     }
-    reportSkips(file, skipped, options.warn);
-    for (const entry of pending.values()) {
+    reportSkips(file, result.skipped, options.warn);
+    for (const entry of result.entries) {
       if (done.has(entry.key)) {
         stats.duplicates += 1;
         continue;
@@ -151,11 +133,10 @@ function projectDirName(file: string): string | null {
   return at >= 0 && at + 2 < parts.length ? parts[at + 1]! : null;
 }
 
-function orderOldestFirst(files: string[]): string[] {
-  const firsts = files.map((file) => ({ file, first: firstTimestamp(file) }));
-  const key = (t: number): number => (Number.isNaN(t) ? Infinity : t);
-  firsts.sort((a, b) => key(a.first) - key(b.first) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return firsts.map((f) => f.file);
+/** Oldest file first (by its first timestamp; files without one last), then by name. */
+function orderOldestFirst(results: TranscriptResult[]): TranscriptResult[] {
+  const key = (t: number | null): number => t ?? Infinity;
+  return [...results].sort((a, b) => key(a.first) - key(b.first) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
 const SKIP_TEXT: Record<Skip, string> = {

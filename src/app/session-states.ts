@@ -1,0 +1,87 @@
+/**
+ * Where session states live. Each session has its own file, `.state/sessions/<id>.json`,
+ * read and replaced by the commands that touch one session (record, finalize). A
+ * transaction that closes many sessions at once (an import of another tool's logs)
+ * writes their states into one pack instead, `.state/sessions/packs/<seq>.json`: creating
+ * thousands of small files costs more than all the rest of a large import, and a closed
+ * session's state is read only by whole-journal work (rendering the journal whole, doctor).
+ *
+ * Which copy counts: a session's own file, else the pack with the highest sequence number
+ * that holds it. Writing a pack removes the own files of the sessions it holds, so an own
+ * file present is always the latest. Every state carries its ledger cursor, so a stale copy
+ * left by a crash is brought up to date by replay like any other.
+ */
+import { readdirSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
+import type { SessionState } from '../core/session-state.js';
+import { sessionStatePath, type Layout } from './layout.js';
+import { readJson, writeJson } from './state-store.js';
+
+/** Sessions closed by one transaction from this many on are packed. */
+export const PACK_FROM = 16;
+
+interface Pack {
+  sessions: Record<string, SessionState>;
+}
+
+const PACK_NAME = /^(\d{1,15})\.json$/;
+
+export class SessionStates {
+  private packed: Map<string, SessionState> | null = null;
+
+  constructor(private readonly layout: Layout) {}
+
+  private get packDir(): string {
+    return path.join(this.layout.sessionStateDir, 'packs');
+  }
+
+  /** Pack files, oldest first. */
+  private packs(): Array<{ seq: number; file: string }> {
+    let names: string[];
+    try {
+      names = readdirSync(this.packDir);
+    } catch {
+      return [];
+    }
+    return names
+      .map((name) => ({ seq: Number(PACK_NAME.exec(name)?.[1] ?? NaN), file: path.join(this.packDir, name) }))
+      .filter((p) => Number.isSafeInteger(p.seq))
+      .sort((a, b) => a.seq - b.seq);
+  }
+
+  /**
+   * The stored state of a session, or null. `known` says the journal holds the session:
+   * only then are packs searched (a new session's id is looked up on every `tokj init`).
+   */
+  read(id: string, known: boolean): SessionState | null {
+    const own = readJson<SessionState>(sessionStatePath(this.layout, id));
+    if (own !== null || !known) return own;
+    if (this.packed === null) {
+      this.packed = new Map();
+      for (const { file } of this.packs()) {
+        const pack = readJson<Pack>(file);
+        for (const [sid, state] of Object.entries(pack?.sessions ?? {})) this.packed.set(sid, state);
+      }
+    }
+    return this.packed.get(id) ?? null;
+  }
+
+  /** Writes the states of one transaction: own files, or one pack for many closed sessions. */
+  write(states: SessionState[]): void {
+    const closed = states.filter((s) => s.status !== 'active');
+    const packed = closed.length >= PACK_FROM ? closed : [];
+    const inPack = new Set(packed);
+    for (const s of states) if (!inPack.has(s)) writeJson(sessionStatePath(this.layout, s.session), s);
+    if (packed.length === 0) return;
+    const seq = (this.packs().at(-1)?.seq ?? 0) + 1;
+    writeJson(path.join(this.packDir, `${seq}.json`), { sessions: Object.fromEntries(packed.map((s) => [s.session, s])) } satisfies Pack);
+    for (const s of packed) {
+      this.packed?.set(s.session, s);
+      try {
+        unlinkSync(sessionStatePath(this.layout, s.session));
+      } catch {
+        // no own file (the usual case), or one a later command replaces anyway
+      }
+    }
+  }
+}

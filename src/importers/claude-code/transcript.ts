@@ -1,0 +1,63 @@
+/**
+ * One transcript file read into the API responses it holds: usage lines scanned as bytes,
+ * parsed (bytes.ts), the lines of one response merged (mergeEntries). Files are independent,
+ * so they can be read in any order and on several threads (parallel.ts); which file's copy
+ * of a response counts is decided afterwards, oldest file first (read.ts).
+ */
+import { scanLinesContaining } from '../line-scan.js';
+import { TranscriptLines } from './bytes.js';
+import { mergeEntries, type ClaudeEntry, type Skip } from './entry.js';
+import { firstTimestamp } from './paths.js';
+
+export interface TranscriptResult {
+  file: string;
+  /** The file's first timestamp (ms), null when it has none: files are ordered by it. */
+  first: number | null;
+  /** One entry per response, in the order the file first mentions each. */
+  entries: ClaudeEntry[];
+  /** Lines that mention usage (the others are not even decoded). */
+  lines: number;
+  /** Lines merged into a response already seen in this file. */
+  duplicates: number;
+  skipped: Partial<Record<Skip, number>>;
+  /** The file vanished or cannot be read: skipped with a warning, not an error. */
+  unreadable?: 'ENOENT' | 'EACCES' | 'EPERM';
+}
+
+const NEEDLE = '"usage"';
+
+export function parseTranscript(file: string): TranscriptResult {
+  const first = firstTimestamp(file);
+  const result: TranscriptResult = { file, first: Number.isNaN(first) ? null : first, entries: [], lines: 0, duplicates: 0, skipped: {} };
+  const pending = new Map<string, ClaudeEntry>();
+  const lines = new TranscriptLines();
+  try {
+    scanLinesContaining(file, NEEDLE, (buf, start, end) => {
+      result.lines += 1;
+      const parsed = lines.parse(buf, start, end);
+      if (parsed === null) {
+        result.duplicates += 1;
+        return;
+      }
+      if (!parsed.ok) {
+        result.skipped[parsed.skip] = (result.skipped[parsed.skip] ?? 0) + 1;
+        return;
+      }
+      const entry = parsed.entry;
+      const seen = pending.get(entry.key);
+      if (seen === undefined) pending.set(entry.key, entry);
+      else {
+        result.duplicates += 1;
+        pending.set(entry.key, mergeEntries(seen, entry));
+      }
+    });
+  } catch (error) {
+    // Claude Code may remove a transcript while we read, and a file may not be ours to
+    // read; anything else (a bug) is not ours to hide.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'EACCES' && code !== 'EPERM') throw error;
+    return { ...result, entries: [], unreadable: code };
+  }
+  result.entries = [...pending.values()];
+  return result;
+}
