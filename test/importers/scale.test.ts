@@ -1,0 +1,91 @@
+/**
+ * `tokj import --from claude-code` on a generated tree big enough for the bulk paths: worker
+ * threads reading transcripts, and closed sessions' states written as one pack. Both must
+ * give exactly what the in-process, one-file-per-session paths give.
+ */
+import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+// The benchmark's generator: realistic transcripts (streamed snapshots, resumed sessions,
+// subagents, synthetic errors) and the totals they must yield.
+import { writeClaudeTree } from '../../bench/ccusage.mjs';
+import { ledgerLines, readMd, snapshotFiles, tableIn, tempDir, tokj } from '../helpers.js';
+
+const tree = tempDir('tokj-cc-tree-');
+let expected: { calls: number; sessions: number; input_tokens: number; output_tokens: number };
+
+beforeAll(() => {
+  expected = writeClaudeTree(tree, { lines: 12_000, seed: 7 });
+});
+
+async function importInto(workers: string): Promise<string> {
+  const cwd = tempDir();
+  const r = await tokj(cwd, ['import', '--from', 'claude-code', tree, '--json'], { env: { TOKJ_IMPORT_WORKERS: workers } });
+  expect(r.exitCode, r.stderr).toBe(0);
+  expect(JSON.parse(r.stdout)).toMatchObject({ imported: expected.calls, sessions: expected.sessions, sessions_created: expected.sessions });
+  return path.join(cwd, '.ai_workflow');
+}
+
+const withoutState = (files: Record<string, string>): Record<string, string> => Object.fromEntries(Object.entries(files).filter(([name]) => !name.includes('.state')));
+
+describe('a large Claude Code import', () => {
+  it('reads on worker threads exactly what it reads in-process', async () => {
+    expect(expected.sessions).toBeGreaterThanOrEqual(16);
+    const [inProcess, threaded] = await Promise.all([importInto('0'), importInto('2')]);
+    const a = withoutState(snapshotFiles(inProcess));
+    const b = withoutState(snapshotFiles(threaded));
+    expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort());
+    for (const name of Object.keys(a)) expect(b[name], name).toBe(a[name]);
+    const calls = ledgerLines(threaded).filter((l) => l.type === 'call');
+    expect(calls.length).toBe(expected.calls);
+    expect(calls.reduce((s, c) => s + (c.input_tokens as number), 0)).toBe(expected.input_tokens);
+    expect(calls.reduce((s, c) => s + (c.output_tokens as number), 0)).toBe(expected.output_tokens);
+  });
+
+  it('packs the closed sessions, and every command still finds their state', async () => {
+    const root = await importInto('2');
+    const stateDir = path.join(root, 'monitoring', '.state', 'sessions');
+    expect(readdirSync(path.join(stateDir, 'packs'))).toEqual(['1.json']);
+    expect(readdirSync(stateDir).filter((f) => f.endsWith('.json'))).toEqual([]);
+    const cwd = path.dirname(root);
+    const doctor = await tokj(cwd, ['doctor']);
+    expect(doctor.exitCode, doctor.stdout + doctor.stderr).toBe(0);
+
+    // A person's note under the journal makes the next command parse it and render the
+    // log whole: from the packed states of every imported session, plus the new one.
+    const journalFile = path.join(root, 'work_journal', 'token_usage.md');
+    const logBefore = tableIn(readMd(journalFile), 'Detailed Usage Log');
+    appendFileSync(journalFile, '\nNotes from the team: imported on Monday.\n');
+    expect((await tokj(cwd, ['init', 'after-import', 'openai', 'gpt-4o'])).exitCode).toBe(0);
+    expect((await tokj(cwd, ['record', '1500', '800', '--session', 'after-import'])).exitCode).toBe(0);
+    const text = readFileSync(journalFile, 'utf8');
+    expect(text).toContain('Notes from the team: imported on Monday.');
+    const logAfter = tableIn(readMd(journalFile), 'Detailed Usage Log');
+    expect(logAfter.slice(0, logBefore.length)).toEqual(logBefore);
+    expect(logAfter.length).toBe(logBefore.length + 1);
+    expect(logAfter.at(-1)?.slice(0, 3)).toEqual(['after-import', expect.any(String), 'active']);
+    expect(existsSync(path.join(stateDir, 'after-import.json'))).toBe(true);
+
+    // Importing the same logs again records nothing and leaves the ledger as it was.
+    const ledger = snapshotFiles(path.join(root, 'monitoring', 'ledger'));
+    const again = await tokj(cwd, ['import', '--from', 'claude-code', tree, '--json'], { env: { TOKJ_IMPORT_WORKERS: '2' } });
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ imported: 0, duplicates: expected.calls });
+    expect(snapshotFiles(path.join(root, 'monitoring', 'ledger'))).toEqual(ledger);
+    expect((await tokj(cwd, ['doctor'])).exitCode).toBe(0);
+  });
+
+  it('writes session files a person can read: a blank line before every section', async () => {
+    const root = await importInto('0');
+    const dir = path.join(root, 'monitoring', 'sessions');
+    for (const name of readdirSync(dir)) {
+      const text = readFileSync(path.join(dir, name), 'utf8');
+      const lines = text.split('\n');
+      lines.forEach((line, i) => {
+        if (i > 0 && line.startsWith('#')) expect(lines[i - 1], `${name}:${i + 1}`).toBe('');
+      });
+      expect(text.endsWith('\n') && !text.endsWith('\n\n')).toBe(true);
+      expect(text).toMatch(/## Session Completion\n\n- \*\*Status\*\*: completed\n/);
+    }
+  });
+});
