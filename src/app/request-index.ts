@@ -3,7 +3,7 @@
  * is recorded once. 256 bucket files keyed by a hash of the id: a lookup reads one small
  * file whatever the history size, and the buckets can be rebuilt from the ledger.
  */
-import { fingerprint } from '../core/fingerprint.js';
+import { fingerprintBucket } from '../core/fingerprint.js';
 import path from 'node:path';
 import { appendBytes, ensureDir, readTextIfExists } from '../io/fs.js';
 
@@ -13,7 +13,7 @@ export class RequestIndex {
   constructor(private readonly dir: string) {}
 
   private bucketName(requestId: string): string {
-    return fingerprint(requestId).slice(0, 2);
+    return fingerprintBucket(requestId);
   }
 
   private bucket(name: string): Map<string, string> {

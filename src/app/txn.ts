@@ -141,8 +141,10 @@ export class JournalTxn {
     const file = latest !== undefined && latest > current ? latest : current;
     inside(this.ctx.layout.root, 'monitoring', 'ledger', file);
     const appended = appendEntries(ledgerDir, file, entries);
+    trace('ledger written');
     this.appendedLines += appended.length;
     for (const { entry, at, end } of appended) this.apply(entry, at, end);
+    trace('applied');
     // Right after the ledger: the ids are what stops the same response being recorded twice.
     this.requests.flush();
   }

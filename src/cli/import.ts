@@ -20,6 +20,7 @@ import { buildCallRecords, type CallInput } from '../app/record.js';
 import { JournalTxn } from '../app/txn.js';
 import { checkSessionId } from '../io/paths.js';
 import { readAll } from '../io/stdin.js';
+import { trace } from '../io/trace.js';
 import { progressBar } from './report.js';
 import { layoutFor, relativeToCwd, txnContext, type Ctx, type DirOption } from './context.js';
 
@@ -129,11 +130,12 @@ export function parseImportObject(obj: unknown, line: number): Parsed {
   }
   const provider = optionalString(o, 'provider', line)!;
   const model = optionalString(o, 'model', line)!;
+  const iso = new Date(time).toISOString();
   return {
     session,
     provider,
     model,
-    timestamp: new Date(time).toISOString(),
+    timestamp: iso,
     input: {
       provider,
       model,
@@ -145,7 +147,7 @@ export function parseImportObject(obj: unknown, line: number): Parsed {
       requestId: optionalString(o, 'request_id', line),
       labels: labels as Record<string, string> | undefined,
       estimated: o.estimated === true,
-      timestamp: new Date(time).toISOString(),
+      timestamp: iso,
       frozen,
     },
   };
@@ -224,8 +226,10 @@ export async function importRecords(sourceArg: string | undefined, options: Impo
       }
     }
     checkCanAdd(txn.journal.totals, calls, 'the journal');
+    trace('records built');
     txn.append(starts);
     txn.append(calls);
+    trace('calls appended');
     txn.append(ends);
     recordOptions.prices.save();
     written = calls.length;

@@ -14,3 +14,15 @@ export function fingerprint(text: string): string {
   }
   return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
 }
+
+/**
+ * The first two hex digits of fingerprint(text) (its top byte): a hash bucket name, without
+ * computing the rest of the fingerprint.
+ */
+export function fingerprintBucket(text: string): string {
+  let h1 = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h1 = Math.imul(h1 ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return HEX_BYTE[h1 >>> 24]!;
+}
+
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));

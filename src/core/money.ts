@@ -155,19 +155,48 @@ export function addMoney(a: string, b: string): string {
   return addSmallDecimals(a, b) ?? moneyToString(parseMoney(a).plus(parseMoney(b)));
 }
 
-const MAX_EXACT_DIGITS = 15;
-
 function addSmallDecimals(a: string, b: string): string | null {
-  if (!PLAIN.test(a) || !PLAIN.test(b)) return null;
-  const da = a.indexOf('.');
-  const db = b.indexOf('.');
-  const fa = da < 0 ? 0 : a.length - da - 1;
-  const fb = db < 0 ? 0 : b.length - db - 1;
-  const places = fa > fb ? fa : fb;
-  const ia = da < 0 ? a : a.slice(0, da) + a.slice(da + 1);
-  const ib = db < 0 ? b : b.slice(0, db) + b.slice(db + 1);
-  if (ia.length + places - fa > MAX_EXACT_DIGITS || ib.length + places - fb > MAX_EXACT_DIGITS) return null;
-  return scaledToString(Number(ia) * 10 ** (places - fa) + Number(ib) * 10 ** (places - fb), places);
+  const x = scanDecimal(a);
+  if (x < 0) return null;
+  const xPlaces = scannedPlaces;
+  const y = scanDecimal(b);
+  if (y < 0) return null;
+  const places = xPlaces > scannedPlaces ? xPlaces : scannedPlaces;
+  const xs = x * POW10[places - xPlaces]!;
+  const ys = y * POW10[places - scannedPlaces]!;
+  // Each scaled value below 10^15: their sum is below 2^53, exact.
+  if (xs >= 1e15 || ys >= 1e15) return null;
+  return scaledToString(xs + ys, places);
+}
+
+const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
+
+/** Decimals of the last scanDecimal (set beside its result, to allocate nothing). */
+let scannedPlaces = 0;
+
+/**
+ * A plain decimal ("0.0031723", "12") as an integer of its digits, its decimals in
+ * scannedPlaces; -1 when it is not plain or has more than 15 digits (then big.js adds).
+ */
+function scanDecimal(text: string): number {
+  const n = text.length;
+  if (n === 0 || n > 16) return -1;
+  let value = 0;
+  let digits = 0;
+  let dot = -1;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2e) {
+      if (dot >= 0 || i === 0 || i === n - 1) return -1;
+      dot = i;
+    } else if (c >= 0x30 && c <= 0x39) {
+      value = value * 10 + (c - 0x30);
+      digits++;
+    } else return -1;
+  }
+  if (digits > 15) return -1;
+  scannedPlaces = dot < 0 ? 0 : n - dot - 1;
+  return value;
 }
 
 /**

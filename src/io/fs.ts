@@ -108,8 +108,21 @@ export function writeAtomic(file: string, content: string): void {
  * If the write fails part-way (ENOSPC), the file is cut back to its old length so no torn
  * line is left behind.
  */
-export function appendBytes(file: string, content: string): { start: number; end: number } {
-  const bytes = Buffer.from(content, 'utf8');
+export function appendBytes(file: string, content: string | Buffer): { start: number; end: number } {
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  let done = false;
+  return appendChunks(file, () => {
+    if (done) return null;
+    done = true;
+    return bytes;
+  });
+}
+
+/**
+ * Appends chunks (`next(offset)` gives the chunk that goes at `offset`, null when done) as
+ * one append: if any write fails, the file is cut back to its size before the first.
+ */
+export function appendChunks(file: string, next: (offset: number) => Buffer | null): { start: number; end: number } {
   let fd: number;
   try {
     fd = openSync(file, 'a');
@@ -117,10 +130,14 @@ export function appendBytes(file: string, content: string): { start: number; end
     throw ioError(error, file);
   }
   const start = fstatSync(fd).size;
+  let end = start;
   try {
-    let written = 0;
-    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-    return { start, end: start + bytes.length };
+    for (let bytes = next(end); bytes !== null; bytes = next(end)) {
+      let written = 0;
+      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+      end += bytes.length;
+    }
+    return { start, end };
   } catch (error) {
     try {
       ftruncateSync(fd, start);

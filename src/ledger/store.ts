@@ -4,7 +4,7 @@
  */
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { appendBytes, ensureDir } from '../io/fs.js';
+import { appendChunks, ensureDir } from '../io/fs.js';
 import type { Cursor } from './cursor.js';
 import { parseEntry, type LedgerEntry } from './record.js';
 
@@ -40,18 +40,41 @@ export function segmentSize(ledgerDir: string, file: string): number {
 }
 
 
+/**
+ * Appends entries as JSON lines in one append (appendChunks: on an I/O error the segment is
+ * cut back to where it was). Lines are encoded a few megabytes at a time: an import of
+ * hundreds of thousands of calls never holds the whole text, or its bytes, at once.
+ */
 export function appendEntries(ledgerDir: string, file: string, entries: LedgerEntry[]): Array<{ entry: LedgerEntry; at: Cursor; end: Cursor }> {
   ensureDir(ledgerDir);
-  const lines = entries.map((e) => `${JSON.stringify(e)}\n`);
-  const { start } = appendBytes(path.join(ledgerDir, file), lines.join(''));
-  let offset = start;
-  return entries.map((entry, i) => {
-    const length = Buffer.byteLength(lines[i]!, 'utf8');
-    const at = { file, offset };
-    offset += length;
-    return { entry, at, end: { file, offset } };
+  const placed: Array<{ entry: LedgerEntry; at: Cursor; end: Cursor }> = [];
+  let next = 0;
+  appendChunks(path.join(ledgerDir, file), (offset) => {
+    if (next === entries.length) return null;
+    const lines: string[] = [];
+    let size = 0;
+    const first = next;
+    while (next < entries.length && size < CHUNK_CHARS) {
+      const line = `${JSON.stringify(entries[next++])}\n`;
+      lines.push(line);
+      size += line.length;
+    }
+    const text = lines.join('');
+    const bytes = Buffer.from(text, 'utf8');
+    // All ASCII (the usual case): each line's bytes are its characters, no counting needed.
+    const ascii = bytes.length === text.length;
+    let at = offset;
+    lines.forEach((line, i) => {
+      const end = at + (ascii ? line.length : Buffer.byteLength(line, 'utf8'));
+      placed.push({ entry: entries[first + i]!, at: { file, offset: at }, end: { file, offset: end } });
+      at = end;
+    });
+    return bytes;
   });
+  return placed;
 }
+
+const CHUNK_CHARS = 4 << 20;
 
 export interface ScannedLine {
   entry: LedgerEntry | null;

@@ -41,48 +41,73 @@ function sizeOf(file: string): number {
   }
 }
 
-/** Every file's result, in the order of `files`. */
-export async function parseTranscripts(files: string[], env: NodeJS.ProcessEnv): Promise<TranscriptResult[]> {
-  const sizes = new Map(files.map((f) => [f, sizeOf(f)]));
-  let total = 0;
-  for (const n of sizes.values()) total += n;
+/** Files a worker is sent ahead of the one it reads, so it never waits on this thread. */
+const AHEAD = 2;
+
+/**
+ * Every file's result, in the order of `files`, each as soon as it and those before it are
+ * read: the caller works on the first files while the workers read the rest.
+ */
+export async function* readTranscripts(files: string[], env: NodeJS.ProcessEnv): AsyncGenerator<TranscriptResult> {
   const script = workerScript();
-  const n = script === null ? 0 : workerCount(env, files.length, total);
-  if (n === 0 || script === null) return files.map(parseTranscript);
-  const queue = [...files].sort((a, b) => sizes.get(b)! - sizes.get(a)!);
-  const results = new Map<string, TranscriptResult>();
-  const workers: Worker[] = [];
+  let n = 0;
+  if (script !== null) {
+    let total = 0;
+    for (const f of files) total += sizeOf(f);
+    n = workerCount(env, files.length, total);
+  }
+  if (n === 0 || script === null) {
+    for (const file of files) yield parseTranscript(file);
+    return;
+  }
+  const results: Array<TranscriptResult | undefined> = new Array(files.length);
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const notify = (): void => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  let sent = 0;
+  const workers = Array.from({ length: n }, () => {
+    const worker = new Worker(script);
+    const inFlight: number[] = [];
+    const send = (): void => {
+      while (inFlight.length < AHEAD && sent < files.length) {
+        inFlight.push(sent);
+        worker.postMessage(files[sent++]);
+      }
+    };
+    worker.on('message', (reply: string) => {
+      const index = inFlight.shift()!;
+      const parsed = JSON.parse(reply) as { ok?: TranscriptResult; error?: string };
+      if (parsed.ok === undefined) failure ??= new Error(`reading ${files[index]}: ${parsed.error ?? 'no result'}`);
+      else results[index] = parsed.ok;
+      send();
+      notify();
+    });
+    worker.on('error', (error) => {
+      failure ??= error;
+      notify();
+    });
+    worker.on('exit', (code) => {
+      if (inFlight.length > 0) failure ??= new Error(`the transcript reader thread stopped (exit ${code}) while reading ${files[inFlight[0]!]}`);
+      notify();
+    });
+    send();
+    return worker;
+  });
   try {
-    await Promise.all(
-      Array.from({ length: n }, () =>
-        new Promise<void>((resolve, reject) => {
-          const worker = new Worker(script);
-          workers.push(worker);
-          let current: string | undefined;
-          const next = (): void => {
-            current = queue.shift();
-            if (current === undefined) resolve();
-            else worker.postMessage(current);
-          };
-          worker.on('message', (reply: string) => {
-            const parsed = JSON.parse(reply) as { ok?: TranscriptResult; error?: string };
-            if (parsed.error !== undefined || parsed.ok === undefined) {
-              reject(new Error(`reading ${current}: ${parsed.error ?? 'no result'}`));
-              return;
-            }
-            results.set(parsed.ok.file, parsed.ok);
-            next();
-          });
-          worker.on('error', reject);
-          worker.on('exit', (code) => {
-            if (current !== undefined) reject(new Error(`the transcript reader thread stopped (exit ${code}) while reading ${current}`));
-          });
-          next();
-        }),
-      ),
-    );
+    for (let next = 0; next < files.length; next++) {
+      while (results[next] === undefined) {
+        if (failure) throw failure;
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+      const result = results[next]!;
+      results[next] = undefined; // yielded: let it go
+      yield result;
+    }
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  return files.map((f) => results.get(f)!);
 }

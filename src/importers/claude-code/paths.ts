@@ -102,6 +102,8 @@ const TIMESTAMP = /"timestamp":"([^"]+)"/;
  * session that first had them. NaN when none is found or the file cannot be read (such
  * files go last).
  */
+let headBuffer: Buffer | null = null;
+
 export function firstTimestamp(file: string): number {
   let fd: number;
   try {
@@ -110,10 +112,19 @@ export function firstTimestamp(file: string): number {
     return NaN;
   }
   try {
-    const buf = Buffer.allocUnsafe(64 * 1024);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    const match = TIMESTAMP.exec(buf.toString('utf8', 0, n));
-    return match ? Date.parse(match[1]!) : NaN;
+    // Most first lines are short: read 8 KB, and up to 64 KB only when no timestamp shows.
+    // A timestamp found whole in the shorter read is the first one in the longer read too.
+    const buf = (headBuffer ??= Buffer.allocUnsafe(64 * 1024));
+    let n = 0;
+    for (const want of [8 * 1024, buf.length]) {
+      const asked = want - n;
+      const got = readSync(fd, buf, n, asked, n);
+      n += got;
+      const match = TIMESTAMP.exec(buf.toString('utf8', 0, n));
+      if (match) return Date.parse(match[1]!);
+      if (got < asked) break; // the whole file was read
+    }
+    return NaN;
   } catch {
     return NaN;
   } finally {

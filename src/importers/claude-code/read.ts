@@ -1,10 +1,10 @@
 /**
  * `tokj import --from claude-code [DIR]`: Claude Code's transcripts as usage records.
  *
- * Each file is read on its own (transcript.ts; on worker threads when the logs are big,
- * parallel.ts): only lines that mention `"usage"` are parsed, and the lines of one response
- * are merged in the file that holds them (mergeEntries). Files are then taken oldest first
- * (by their first timestamp): a response already yielded from an earlier file (a resumed
+ * Files are taken oldest first (by their first timestamp), each read on its own
+ * (transcript.ts; on worker threads when the logs are big, parallel.ts): only lines that
+ * mention `"usage"` are parsed, and the lines of one response are merged in the file that
+ * holds them (mergeEntries). A response already yielded from an earlier file (a resumed
  * session repeats its history) is not yielded again. Each record's request id is
  * `${message.id}:${requestId}`, so importing the same logs again, or logs that have grown
  * since, records only calls the journal does not hold yet.
@@ -13,9 +13,8 @@ import path from 'node:path';
 import { trace } from '../../io/trace.js';
 import type { ImportRecord, Warn } from '../types.js';
 import { loggedCost, type ClaudeEntry, type Skip } from './entry.js';
-import { parseTranscripts } from './parallel.js';
-import { findTranscripts } from './paths.js';
-import type { TranscriptResult } from './transcript.js';
+import { readTranscripts } from './parallel.js';
+import { findTranscripts, firstTimestamp } from './paths.js';
 
 export interface ClaudeCodeOptions {
   /**
@@ -64,10 +63,8 @@ export function sessionIdFor(raw: string | null, file: string): string {
 export async function* readClaudeCode(where: string | readonly string[], options: ClaudeCodeOptions = {}): AsyncGenerator<ImportRecord> {
   const stats = options.stats ?? newClaudeCodeStats();
   const costs = options.costs ?? 'auto';
-  const files = findTranscripts(typeof where === 'string' ? [where] : where, options.warn);
+  const files = orderOldestFirst(findTranscripts(typeof where === 'string' ? [where] : where, options.warn));
   trace(`transcripts found: ${files.length}`);
-  const results = orderOldestFirst(await parseTranscripts(files, options.env ?? {}));
-  trace('transcripts read');
   const done = new Set<string>();
   const interned = new Map<string, string>();
   const intern = (s: string): string => {
@@ -76,7 +73,7 @@ export async function* readClaudeCode(where: string | readonly string[], options
     interned.set(s, s);
     return s;
   };
-  for (const result of results) {
+  for await (const result of readTranscripts(files, options.env ?? {})) {
     const { file } = result;
     stats.files += 1;
     stats.lines += result.lines;
@@ -134,9 +131,11 @@ function projectDirName(file: string): string | null {
 }
 
 /** Oldest file first (by its first timestamp; files without one last), then by name. */
-function orderOldestFirst(results: TranscriptResult[]): TranscriptResult[] {
-  const key = (t: number | null): number => t ?? Infinity;
-  return [...results].sort((a, b) => key(a.first) - key(b.first) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+function orderOldestFirst(files: string[]): string[] {
+  const firsts = files.map((file) => ({ file, first: firstTimestamp(file) }));
+  const key = (t: number): number => (Number.isNaN(t) ? Infinity : t);
+  firsts.sort((a, b) => key(a.first) - key(b.first) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return firsts.map((f) => f.file);
 }
 
 const SKIP_TEXT: Record<Skip, string> = {

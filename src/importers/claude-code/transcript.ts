@@ -1,18 +1,15 @@
 /**
  * One transcript file read into the API responses it holds: usage lines scanned as bytes,
  * parsed (bytes.ts), the lines of one response merged (mergeEntries). Files are independent,
- * so they can be read in any order and on several threads (parallel.ts); which file's copy
- * of a response counts is decided afterwards, oldest file first (read.ts).
+ * so several threads read them at once (parallel.ts); which file's copy of a response
+ * counts is decided by the order the caller takes them in, oldest file first (read.ts).
  */
 import { scanLinesContaining } from '../line-scan.js';
 import { TranscriptLines } from './bytes.js';
 import { mergeEntries, type ClaudeEntry, type Skip } from './entry.js';
-import { firstTimestamp } from './paths.js';
 
 export interface TranscriptResult {
   file: string;
-  /** The file's first timestamp (ms), null when it has none: files are ordered by it. */
-  first: number | null;
   /** One entry per response, in the order the file first mentions each. */
   entries: ClaudeEntry[];
   /** Lines that mention usage (the others are not even decoded). */
@@ -27,8 +24,7 @@ export interface TranscriptResult {
 const NEEDLE = '"usage"';
 
 export function parseTranscript(file: string): TranscriptResult {
-  const first = firstTimestamp(file);
-  const result: TranscriptResult = { file, first: Number.isNaN(first) ? null : first, entries: [], lines: 0, duplicates: 0, skipped: {} };
+  const result: TranscriptResult = { file, entries: [], lines: 0, duplicates: 0, skipped: {} };
   const pending = new Map<string, ClaudeEntry>();
   const lines = new TranscriptLines();
   try {
