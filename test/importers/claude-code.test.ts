@@ -351,3 +351,27 @@ describe('TranscriptLines (repeated lines of a response are not parsed)', () => 
     );
   });
 });
+
+describe('firstTimestamp (files are read oldest first)', () => {
+  it('finds the first timestamp wherever it falls in the first 64 KB, as one 64 KB read would', async () => {
+    const { firstTimestamp } = await import('../../src/importers/claude-code/paths.js');
+    const dir = tempDir();
+    const stamp = '"timestamp":"2026-03-02T09:00:03.000Z"';
+    const at = (file: string, text: string): number => {
+      writeFileSync(path.join(dir, file), text);
+      return firstTimestamp(path.join(dir, file));
+    };
+    const want = Date.parse('2026-03-02T09:00:03.000Z');
+    expect(at('short.jsonl', `{${stamp}}\n`)).toBe(want);
+    // past the first 8 KB read, and straddling its end
+    expect(at('late.jsonl', `{"summary":"${'x'.repeat(20_000)}"}\n{${stamp}}\n`)).toBe(want);
+    for (const cut of [8 * 1024 - 20, 8 * 1024 - 5, 8 * 1024 - 1]) {
+      const pad = cut - 16;
+      expect(at(`edge-${cut}.jsonl`, `{"summary":"${'y'.repeat(pad)}",${stamp},"timestamp":"2027-01-01T00:00:00.000Z"}\n`), String(cut)).toBe(want);
+    }
+    // beyond 64 KB, or none at all: unknown (such files sort last)
+    expect(at('far.jsonl', `{"summary":"${'z'.repeat(70_000)}",${stamp}}\n`)).toBeNaN();
+    expect(at('none.jsonl', '{"type":"summary"}\n')).toBeNaN();
+    expect(at('empty.jsonl', '')).toBeNaN();
+  });
+});

@@ -75,6 +75,16 @@ describe('a large Claude Code import', () => {
     expect((await tokj(cwd, ['doctor'])).exitCode).toBe(0);
   });
 
+  it('rebuilds the same journal from the ledger (states repacked, views rendered whole)', async () => {
+    const root = await importInto('2');
+    const before = withoutState(snapshotFiles(root));
+    const r = await tokj(path.dirname(root), ['rebuild']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(withoutState(snapshotFiles(root))).toEqual(before);
+    expect(readdirSync(path.join(root, 'monitoring', '.state', 'sessions', 'packs'))).toEqual(['1.json']);
+    expect((await tokj(path.dirname(root), ['doctor'])).exitCode).toBe(0);
+  });
+
   it('writes session files a person can read: a blank line before every section', async () => {
     const root = await importInto('0');
     const dir = path.join(root, 'monitoring', 'sessions');
