@@ -11,8 +11,10 @@ import type { TokjError } from '../core/errors.js';
 import { scanLedger } from '../ledger/store.js';
 import { markApplied } from '../ledger/cursor.js';
 import { checkCanAdd } from '../core/totals.js';
-import { readTextIfExists } from '../io/fs.js';
-import { locateBlocks } from '../markdown/locate.js';
+import { readStamped, readTextIfExists } from '../io/fs.js';
+import type { Regions } from '../markdown/editor.js';
+import { locateBlocks, type BlockSpec } from '../markdown/locate.js';
+import { spansFit } from '../markdown/view.js';
 import { parseMarkdownLazily } from '../markdown/lazy-parse.js';
 import { sessionBlocks } from '../views/session-view.js';
 import { JOURNAL_BLOCKS } from '../views/journal-view.js';
@@ -92,30 +94,52 @@ function replay(layout: Layout): Replayed {
 
 const REBUILD = 'tokj rebuild (or tokj doctor --fix) regenerates it from the ledger, keeping what people wrote';
 
+/** What doctor checks in a session file: missing sections, usage rows, the summary's text. */
+interface SessionBlocks {
+  missing: string[];
+  usageRows: number;
+  summary: string;
+}
+
+async function blocksByParsing(text: string, specs: BlockSpec[], label: string): Promise<SessionBlocks> {
+  const located = locateBlocks(await parseMarkdownLazily(text), specs, label);
+  return { missing: located.missing.map((b) => b.section), usageRows: located.rowCells.usage?.length ?? 0, summary: text.slice(...(located.regions.summary ?? [0, 0])) };
+}
+
+/** The same, read at cached spans (null when they do not fit the text). */
+function blocksAtSpans(text: string, regions: Regions, specs: BlockSpec[]): SessionBlocks | null {
+  if (!spansFit(regions, text.length) || !specs.every((s) => s.name in regions)) return null;
+  const usage = text.slice(...regions.usage!);
+  // An unpadded table: a header line, a delimiter line, then one line per row.
+  return { missing: [], usageRows: usage.split('\n').length - 2, summary: text.slice(...regions.summary!) };
+}
+
 export async function diagnose(layout: Layout): Promise<Problem[]> {
   const { sessions, journal, problems } = replay(layout);
   const rel = (file: string): string => path.relative(layout.root, file);
   const states = new SessionStates(layout);
   for (const [id, expected] of sessions) {
     const state = states.read(id, true);
-    if (!state || JSON.stringify(state.totals) !== JSON.stringify(expected.totals) || state.status !== expected.status) {
+    const stateMatches = state !== null && JSON.stringify(state.totals) === JSON.stringify(expected.totals) && state.status === expected.status;
+    if (!stateMatches) {
       problems.push({ file: rel(sessionStatePath(layout, id)), message: `derived state of session ${id} does not match the ledger`, fix: REBUILD, fixable: true });
     }
     const mdFile = sessionMdPath(layout, id);
-    const text = readTextIfExists(mdFile);
-    if (text === null) {
+    const doc = readStamped(mdFile);
+    if (doc === null) {
       problems.push({ file: rel(mdFile), message: `session file missing for session ${id}`, fix: REBUILD, fixable: true });
       continue;
     }
     try {
-      const located = locateBlocks(await parseMarkdownLazily(text), sessionBlocks(expected), rel(mdFile));
-      const rows = located.rowCells.usage?.length ?? 0;
-      if (located.missing.length > 0) problems.push({ file: rel(mdFile), message: `missing: ${located.missing.map((b) => b.section).join(', ')}`, fix: REBUILD, fixable: true });
-      else if (rows !== expected.totals.calls) problems.push({ file: rel(mdFile), message: `Usage Tracking has ${rows} rows; the ledger holds ${expected.totals.calls} calls`, fix: REBUILD, fixable: true });
+      // A file still as the tool wrote it with this (matching) state is read at its cached
+      // spans: a journal of thousands of sessions is checked without parsing each one.
+      const cached = stateMatches && state.view?.stamp === doc.stamp ? blocksAtSpans(doc.text, state.view.regions, sessionBlocks(expected)) : null;
+      const blocks = cached ?? (await blocksByParsing(doc.text, sessionBlocks(expected), rel(mdFile)));
+      if (blocks.missing.length > 0) problems.push({ file: rel(mdFile), message: `missing: ${blocks.missing.join(', ')}`, fix: REBUILD, fixable: true });
+      else if (blocks.usageRows !== expected.totals.calls) problems.push({ file: rel(mdFile), message: `Usage Tracking has ${blocks.usageRows} rows; the ledger holds ${expected.totals.calls} calls`, fix: REBUILD, fixable: true });
       else {
-        const summary = text.slice(...(located.regions.summary ?? [0, 0]));
         for (const want of [`**Total Calls**: ${count(expected.totals.calls)}`, `**Total Cost**: ${totalCostText(expected.totals)}`, `**Total Tokens**: ${count(expected.totals.total_tokens)}`]) {
-          if (!summary.includes(want)) problems.push({ file: rel(mdFile), message: `Session Summary does not say ${want.replace(/\*\*/g, '')}`, fix: REBUILD, fixable: true });
+          if (!blocks.summary.includes(want)) problems.push({ file: rel(mdFile), message: `Session Summary does not say ${want.replace(/\*\*/g, '')}`, fix: REBUILD, fixable: true });
         }
       }
     } catch (error) {

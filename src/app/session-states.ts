@@ -66,6 +66,37 @@ export class SessionStates {
     return this.packed.get(id) ?? null;
   }
 
+  /**
+   * Every stored state that can be read (damaged files are skipped): what a rebuild keeps of
+   * the old derived state, the spans of views still byte-for-byte as the tool wrote them.
+   */
+  readAll(): Map<string, SessionState> {
+    const all = new Map<string, SessionState>();
+    const tryRead = (file: string): SessionState | null => {
+      try {
+        return readJson<SessionState>(file);
+      } catch {
+        return null;
+      }
+    };
+    for (const { file } of this.packs()) {
+      const pack = tryRead(file) as Pack | null;
+      for (const [id, state] of Object.entries(pack?.sessions ?? {})) all.set(id, state);
+    }
+    let names: string[] = [];
+    try {
+      names = readdirSync(this.layout.sessionStateDir);
+    } catch {
+      // no states at all
+    }
+    for (const name of names) {
+      if (!name.endsWith('.json')) continue;
+      const state = tryRead(path.join(this.layout.sessionStateDir, name));
+      if (state !== null && typeof state.session === 'string') all.set(state.session, state);
+    }
+    return all;
+  }
+
   /** Writes the states of one transaction: own files, or one pack for many closed sessions. */
   write(states: SessionState[]): void {
     const closed = states.filter((s) => s.status !== 'active');

@@ -21,7 +21,7 @@ import { ensureDir, readStamped, stampOf, writeAtomic } from '../io/fs.js';
 import { withLock } from '../io/lock.js';
 import { inside } from '../io/paths.js';
 import { trace } from '../io/trace.js';
-import { cacheOf, openView, type OpenedView } from '../markdown/view.js';
+import { cacheOf, openView, type OpenedView, type ViewCache } from '../markdown/view.js';
 import { sessionBlocks, sessionSkeleton, updateSessionView } from '../views/session-view.js';
 import { JOURNAL_BLOCKS, updateJournalView } from '../views/journal-view.js';
 import { sessionMdPath, templatePath, type Layout } from './layout.js';
@@ -46,6 +46,28 @@ export interface TxnContext {
   host: string;
   now: () => Date;
   warn: (message: string) => void;
+}
+
+/**
+ * The view spans the old derived state held, read before a rebuild drops it (a damaged file
+ * only means its views are parsed again). A span is trusted only while its file's stamp is
+ * the one it was cached with, so a rebuild of a journal nobody edited parses nothing.
+ */
+interface KeptViews {
+  journal: ViewCache | null;
+  sessions: Map<string, ViewCache>;
+}
+
+function keptViews(layout: Layout): KeptViews {
+  let journal: ViewCache | null = null;
+  try {
+    journal = readJson<JournalState>(path.join(layout.stateDir, 'journal.json'))?.view ?? null;
+  } catch {
+    // damaged: parse the journal
+  }
+  const sessions = new Map<string, ViewCache>();
+  for (const [id, state] of new SessionStates(layout).readAll()) if (state.view) sessions.set(id, state.view);
+  return { journal, sessions };
 }
 
 /** The session template, read once per process (an import creates thousands of sessions). */
@@ -74,7 +96,11 @@ export class JournalTxn {
     this.journalTouched = true;
   }
 
-  private constructor(readonly ctx: TxnContext) {
+  private constructor(
+    readonly ctx: TxnContext,
+    /** A rebuild's views from before: spans reused where a file is as the tool wrote it. */
+    private readonly kept: KeptViews | null = null,
+  ) {
     const stored = readJson<JournalState>(this.journalStatePath());
     // State written by another version of tokj is not trusted: it is rebuilt from the ledger.
     this.fresh = stored?.v !== STATE_VERSION;
@@ -91,12 +117,15 @@ export class JournalTxn {
   static async run<T>(ctx: TxnContext, work: (txn: JournalTxn) => T | Promise<T>, options: { fromScratch?: boolean } = {}): Promise<T> {
     return withLock(ctx.layout.monitoring, async () => {
       trace('locked');
+      let kept: KeptViews | null = null;
       if (options.fromScratch) {
+        checkContained(ctx.layout);
+        kept = keptViews(ctx.layout);
         for (const dir of [ctx.layout.sessionStateDir, ctx.layout.requestIdDir]) rmSync(dir, { recursive: true, force: true });
         rmSync(path.join(ctx.layout.stateDir, 'journal.json'), { force: true });
       }
       checkContained(ctx.layout);
-      const txn = new JournalTxn(ctx);
+      const txn = new JournalTxn(ctx, kept);
       txn.recover();
       let result: T;
       try {
@@ -122,11 +151,14 @@ export class JournalTxn {
     return this.sessions.get(id) ?? null;
   }
 
-  private knownIds = new Set<string>();
+  private readonly knownIds = new Set<string>();
+  private knownUpTo = 0;
 
   /** Whether the journal state lists the session (then its state may be in a pack). */
   private isKnown(id: string): boolean {
-    if (this.knownIds.size !== this.journal.session_order.length) this.knownIds = new Set(this.journal.session_order);
+    // session_order only grows: add what was appended since the last look.
+    const order = this.journal.session_order;
+    for (; this.knownUpTo < order.length; this.knownUpTo++) this.knownIds.add(order[this.knownUpTo]!);
     return this.knownIds.has(id);
   }
 
@@ -161,7 +193,7 @@ export class JournalTxn {
         markApplied(s.applied, end);
         this.touched.add(s.session);
       }
-      if (toJournal && !this.journal.session_order.includes(entry.session)) applySessionStartToJournal(this.journal, entry.session);
+      if (toJournal && !this.isKnown(entry.session)) applySessionStartToJournal(this.journal, entry.session);
     } else {
       const s = this.session(entry.session);
       if (!s) {
@@ -282,7 +314,8 @@ export class JournalTxn {
       const { layout } = this.ctx;
       const file = sessionMdPath(layout, s.session);
       const specs = sessionBlocks(s);
-      view = await openView(readStamped(file), s.view, specs, path.relative(layout.root, file), () => sessionSkeleton(sessionTemplate(), s.session, specs));
+      const cache = s.view ?? this.kept?.sessions.get(s.session) ?? null;
+      view = await openView(readStamped(file), cache, specs, path.relative(layout.root, file), () => sessionSkeleton(sessionTemplate(), s.session, specs), { renderWhole: this.kept !== null });
       this.openedViews.set(key, view);
     }
     return view;
@@ -292,8 +325,13 @@ export class JournalTxn {
     let view = this.openedViews.get('journal');
     if (!view) {
       const { layout } = this.ctx;
-      view = await openView(readStamped(layout.journalMd), this.journal.view, JOURNAL_BLOCKS, path.relative(layout.root, layout.journalMd), () =>
-        readFileSync(templatePath('workflow/work_journal/token_usage.md'), 'utf8'),
+      view = await openView(
+        readStamped(layout.journalMd),
+        this.journal.view ?? this.kept?.journal ?? null,
+        JOURNAL_BLOCKS,
+        path.relative(layout.root, layout.journalMd),
+        () => readFileSync(templatePath('workflow/work_journal/token_usage.md'), 'utf8'),
+        { renderWhole: this.kept !== null },
       );
       this.openedViews.set('journal', view);
     }

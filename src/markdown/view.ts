@@ -46,10 +46,13 @@ export async function openView(
   specs: BlockSpec[],
   fileLabel: string,
   skeleton: () => Promise<string | LocatedSource> | string | LocatedSource,
+  options: { renderWhole?: boolean } = {},
 ): Promise<OpenedView> {
   const text = doc?.text ?? null;
-  if (doc && cache && cache.stamp === doc.stamp && specs.every((s) => s.name in cache.regions)) {
-    return { editor: new DocEditor(doc.text, cache.regions), reparsed: false, inserted: new Set(), rowCells: {} };
+  if (doc && cache && cache.stamp === doc.stamp && spansFit(cache.regions, doc.text.length) && specs.every((s) => s.name in cache.regions)) {
+    // `renderWhole`: the spans are right but the blocks' content is not to be patched
+    // (a rebuild renders every block from the ledger).
+    return { editor: new DocEditor(doc.text, cache.regions), reparsed: options.renderWhole === true, inserted: new Set(), rowCells: {} };
   }
   trace(`view reparse ${fileLabel}`);
   const fresh = text === null ? await skeleton() : text;
@@ -83,6 +86,15 @@ export async function openView(
   }
   for (const section of Object.keys(located.sectionEnds)) delete editor.regions[sectionMark(section)];
   return { editor, reparsed: true, inserted, rowCells: located.rowCells };
+}
+
+/** Cached spans are used only when every one lies inside the text. */
+export function spansFit(regions: Regions | undefined, length: number): boolean {
+  if (typeof regions !== 'object' || regions === null) return false;
+  for (const span of Object.values(regions)) {
+    if (!Array.isArray(span) || !Number.isInteger(span[0]) || !Number.isInteger(span[1]) || span[0] < 0 || span[0] > span[1] || span[1] > length) return false;
+  }
+  return true;
 }
 
 const sectionMark = (section: string): string => `#section-end:${section}`;

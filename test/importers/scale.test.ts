@@ -3,7 +3,7 @@
  * threads reading transcripts, and closed sessions' states written as one pack. Both must
  * give exactly what the in-process, one-file-per-session paths give.
  */
-import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 // The benchmark's generator: realistic transcripts (streamed snapshots, resumed sessions,
@@ -83,6 +83,33 @@ describe('a large Claude Code import', () => {
     expect(withoutState(snapshotFiles(root))).toEqual(before);
     expect(readdirSync(path.join(root, 'monitoring', '.state', 'sessions', 'packs'))).toEqual(['1.json']);
     expect((await tokj(path.dirname(root), ['doctor'])).exitCode).toBe(0);
+  });
+
+  it('rebuild reuses spans only where a file is as the tool wrote it', async () => {
+    const root = await importInto('0');
+    const cwd = path.dirname(root);
+    const sessionsDir = path.join(root, 'monitoring', 'sessions');
+    const edited = readdirSync(sessionsDir).sort()[0]!;
+    const editedFile = path.join(sessionsDir, edited);
+    writeFileSync(editedFile, readFileSync(editedFile, 'utf8').replace('## Session Information', 'Reviewed by Ana: fine.\n\n## Session Information'));
+    const before = withoutState(snapshotFiles(root));
+    const reparsed = (stderr: string): string[] => stderr.split('\n').filter((l) => l.includes('view reparse')).map((l) => l.replace(/.*view reparse /, ''));
+
+    // Only the file a person changed is parsed (its note kept, its blocks rendered whole
+    // from the ledger); every other view is rendered whole at its kept spans.
+    const r = await tokj(cwd, ['rebuild'], { env: { TOKJ_TRACE: '1' } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(reparsed(r.stderr)).toEqual([path.join('monitoring', 'sessions', edited)]);
+    expect(withoutState(snapshotFiles(root))).toEqual(before);
+    expect(readFileSync(editedFile, 'utf8')).toContain('Reviewed by Ana: fine.');
+
+    // Damaged derived state is no obstacle: those views are parsed again.
+    writeFileSync(path.join(root, 'monitoring', '.state', 'sessions', 'packs', '1.json'), '{"sessions": {"broken');
+    const again = await tokj(cwd, ['rebuild'], { env: { TOKJ_TRACE: '1' } });
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(reparsed(again.stderr).length).toBe(expected.sessions);
+    expect(withoutState(snapshotFiles(root))).toEqual(before);
+    expect((await tokj(cwd, ['doctor'])).exitCode).toBe(0);
   });
 
   it('writes session files a person can read: a blank line before every section', async () => {
