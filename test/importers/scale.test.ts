@@ -103,6 +103,14 @@ describe('a large Claude Code import', () => {
     expect(withoutState(snapshotFiles(root))).toEqual(before);
     expect(readFileSync(editedFile, 'utf8')).toContain('Reviewed by Ana: fine.');
 
+    // doctor reads unchanged files at their spans, and parses a changed one: a deleted row shows.
+    const text = readFileSync(editedFile, 'utf8');
+    writeFileSync(editedFile, text.replace(/\n\| 2 \|[^\n]*/, ''));
+    const doctor = await tokj(cwd, ['doctor']);
+    expect(doctor.exitCode).toBe(1);
+    expect(doctor.stdout + doctor.stderr).toMatch(new RegExp(`${edited}: Usage Tracking has \\d+ rows; the ledger holds \\d+ calls`));
+    writeFileSync(editedFile, text);
+
     // Damaged derived state is no obstacle: those views are parsed again.
     writeFileSync(path.join(root, 'monitoring', '.state', 'sessions', 'packs', '1.json'), '{"sessions": {"broken');
     const again = await tokj(cwd, ['rebuild'], { env: { TOKJ_TRACE: '1' } });
