@@ -37,13 +37,16 @@ async function readFrom(source: string, where: string | undefined, ctx: Ctx, opt
   const warn = (m: string): void => ctx.err(`warning: ${m}`);
   let records: AsyncGenerator<ImportRecord>;
   let label: string;
+  let bar: ReturnType<typeof progressBar> | null = null;
   if (source === 'claude-code') {
     const places = where !== undefined ? [path.resolve(ctx.cwd, where)] : await defaultClaudeProjectDirs(ctx.env, homedir());
     if (places.length === 0) {
       const looked = claudeConfigDirs(ctx.env, homedir()).map((d) => path.join(d, 'projects'));
       throw usageError(`no Claude Code logs found in ${looked.join(', ')}: name the directory (tokj import --from claude-code DIR) or set CLAUDE_CONFIG_DIR`, 'no_source');
     }
-    records = readClaudeCode(places, { warn, env: ctx.env });
+    // Reading gigabytes of logs takes seconds: a bar on stderr, on a terminal, after a second.
+    bar = process.stderr.isTTY ? progressBar((s) => process.stderr.write(s), undefined, 'tokj import: reading Claude Code logs') : null;
+    records = readClaudeCode(places, { warn, env: ctx.env, onProgress: bar?.update });
     label = `Claude Code logs (${places.join(', ')})`;
   } else if (source === 'seed-markdown') {
     // Default: the journal this command works on (--dir, TOKJ_DIR, the nearest .ai_workflow).
@@ -54,7 +57,11 @@ async function readFrom(source: string, where: string | undefined, ctx: Ctx, opt
     throw usageError(`--from takes claude-code or seed-markdown (got ${JSON.stringify(source)})`, 'bad_source');
   }
   let n = 0;
-  for await (const record of records) parsed.push(parseImportObject(record, ++n));
+  try {
+    for await (const record of records) parsed.push(parseImportObject(record, ++n));
+  } finally {
+    bar?.done();
+  }
   return { parsed, label };
 }
 
@@ -195,45 +202,52 @@ export async function importRecords(sourceArg: string | undefined, options: Impo
   const layout = layoutFor(ctx, options);
   ensureLayout(layout);
   const config = await readConfig(layout);
+  // Writing a big import (ledger, a file per session) takes seconds: say so on a terminal.
+  const status = process.stderr.isTTY && parsed.length >= 10_000 ? `tokj import: writing ${formatCount(parsed.length)} calls in ${formatCount(bySession.size)} sessions to the journal…` : null;
+  if (status !== null) process.stderr.write(status);
   let written = 0;
   let duplicates = 0;
   let created = 0;
-  await JournalTxn.run(txnContext(ctx, layout), async (txn) => {
-    await txn.preflight([...bySession.keys()]);
-    const starts: SessionStartEvent[] = [];
-    for (const [session, rows] of bySession) {
-      if (txn.session(session)) continue;
-      const first = rows.reduce((a, b) => (a.timestamp <= b.timestamp ? a : b));
-      starts.push({ type: 'session_start', id: `${session}:start`, timestamp: first.timestamp, session, provider: first.provider, model: first.model, agent: first.input.agent ?? null, budget_usd: null, labels: {} });
-    }
-    created = starts.length;
-    // New sessions exist only in memory until everything has been checked: a refused
-    // import (a total past 2^53-1) writes nothing at all.
-    const pending = new Map(starts.map((e) => [e.session, newSessionState(e)]));
-    const calls: CallRecord[] = [];
-    const ends: SessionEndEvent[] = [];
-    const recordOptions = { config, prices: new PriceBook(layout.stateDir, config), configLabel: relativeToCwd(ctx, layout.configMd), now: ctx.now(), warn: (m: string) => ctx.err(`warning: ${m}`), allowDuplicate: options.allowDuplicate ?? false };
-    const newIds = new Set(starts.map((s) => s.session));
-    for (const [session, rows] of bySession) {
-      const s = txn.session(session) ?? pending.get(session)!;
-      const { fresh, outcomes } = buildCallRecords(txn, s, rows.map((r) => r.input), recordOptions);
-      checkCanAdd(s.totals, fresh, `session ${session}`);
-      calls.push(...fresh);
-      duplicates += outcomes.length - fresh.length;
-      if (newIds.has(session)) {
-        const last = rows.reduce((a, b) => (a.timestamp >= b.timestamp ? a : b));
-        ends.push({ type: 'session_end', id: `${session}:end`, timestamp: last.timestamp, session, status: 'completed', notes: `imported from ${source === '-' ? 'standard input' : source}`, errors: [] });
+  try {
+    await JournalTxn.run(txnContext(ctx, layout), async (txn) => {
+      await txn.preflight([...bySession.keys()]);
+      const starts: SessionStartEvent[] = [];
+      for (const [session, rows] of bySession) {
+        if (txn.session(session)) continue;
+        const first = rows.reduce((a, b) => (a.timestamp <= b.timestamp ? a : b));
+        starts.push({ type: 'session_start', id: `${session}:start`, timestamp: first.timestamp, session, provider: first.provider, model: first.model, agent: first.input.agent ?? null, budget_usd: null, labels: {} });
       }
-    }
-    checkCanAdd(txn.journal.totals, calls, 'the journal');
-    trace('records built');
-    txn.append(starts);
-    txn.append(calls);
-    trace('calls appended');
-    txn.append(ends);
-    recordOptions.prices.save();
-    written = calls.length;
-  });
+      created = starts.length;
+      // New sessions exist only in memory until everything has been checked: a refused
+      // import (a total past 2^53-1) writes nothing at all.
+      const pending = new Map(starts.map((e) => [e.session, newSessionState(e)]));
+      const calls: CallRecord[] = [];
+      const ends: SessionEndEvent[] = [];
+      const recordOptions = { config, prices: new PriceBook(layout.stateDir, config), configLabel: relativeToCwd(ctx, layout.configMd), now: ctx.now(), warn: (m: string) => ctx.err(`warning: ${m}`), allowDuplicate: options.allowDuplicate ?? false };
+      const newIds = new Set(starts.map((s) => s.session));
+      for (const [session, rows] of bySession) {
+        const s = txn.session(session) ?? pending.get(session)!;
+        const { fresh, outcomes } = buildCallRecords(txn, s, rows.map((r) => r.input), recordOptions);
+        checkCanAdd(s.totals, fresh, `session ${session}`);
+        calls.push(...fresh);
+        duplicates += outcomes.length - fresh.length;
+        if (newIds.has(session)) {
+          const last = rows.reduce((a, b) => (a.timestamp >= b.timestamp ? a : b));
+          ends.push({ type: 'session_end', id: `${session}:end`, timestamp: last.timestamp, session, status: 'completed', notes: `imported from ${source === '-' ? 'standard input' : source}`, errors: [] });
+        }
+      }
+      checkCanAdd(txn.journal.totals, calls, 'the journal');
+      trace('records built');
+      txn.append(starts);
+      txn.append(calls);
+      trace('calls appended');
+      txn.append(ends);
+      recordOptions.prices.save();
+      written = calls.length;
+    });
+  } finally {
+    if (status !== null) process.stderr.write('\r\x1b[K');
+  }
   const summary = { imported: written, duplicates, sessions: bySession.size, sessions_created: created };
   if (options.json) ctx.out(JSON.stringify(summary));
   else ctx.out(`Imported ${formatCount(written)} calls into ${formatCount(bySession.size)} sessions (${formatCount(created)} new, ${formatCount(duplicates)} duplicates skipped).`);

@@ -48,16 +48,22 @@ const AHEAD = 2;
  * Every file's result, in the order of `files`, each as soon as it and those before it are
  * read: the caller works on the first files while the workers read the rest.
  */
-export async function* readTranscripts(files: string[], env: NodeJS.ProcessEnv): AsyncGenerator<TranscriptResult> {
+export async function* readTranscripts(files: string[], env: NodeJS.ProcessEnv, onProgress?: (done: number, total: number) => void): AsyncGenerator<TranscriptResult> {
+  const sizes = files.map(sizeOf);
+  let total = 0;
+  for (const n of sizes) total += n;
+  let done = 0;
+  const progress = (index: number): void => {
+    done += sizes[index]!;
+    onProgress?.(done, total);
+  };
   const script = workerScript();
-  let n = 0;
-  if (script !== null) {
-    let total = 0;
-    for (const f of files) total += sizeOf(f);
-    n = workerCount(env, files.length, total);
-  }
+  const n = script === null ? 0 : workerCount(env, files.length, total);
   if (n === 0 || script === null) {
-    for (const file of files) yield parseTranscript(file);
+    for (let i = 0; i < files.length; i++) {
+      yield parseTranscript(files[i]!);
+      progress(i);
+    }
     return;
   }
   const results: Array<TranscriptResult | undefined> = new Array(files.length);
@@ -106,6 +112,7 @@ export async function* readTranscripts(files: string[], env: NodeJS.ProcessEnv):
       const result = results[next]!;
       results[next] = undefined; // yielded: let it go
       yield result;
+      progress(next);
     }
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));

@@ -29,6 +29,8 @@ export interface ClaudeCodeOptions {
   warn?: Warn;
   /** TOKJ_IMPORT_WORKERS: how many threads read transcripts (see parallel.ts). */
   env?: NodeJS.ProcessEnv;
+  /** Bytes of transcripts read so far, of all: for a progress bar. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface ClaudeCodeStats {
@@ -73,7 +75,7 @@ export async function* readClaudeCode(where: string | readonly string[], options
     interned.set(s, s);
     return s;
   };
-  for await (const result of readTranscripts(files, options.env ?? {})) {
+  for await (const result of readTranscripts(files, options.env ?? {}, options.onProgress)) {
     const { file } = result;
     stats.files += 1;
     stats.lines += result.lines;
