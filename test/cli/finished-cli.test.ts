@@ -54,5 +54,10 @@ describe('a CLI that feels finished', () => {
     const demo = await execa(bin, ['demo'], { cwd: elsewhere });
     expect(demo.stdout).toContain('Total: 2 sessions');
     expect(readdirSync(path.join(elsewhere, '.ai_workflow', 'monitoring', 'sessions'))).toEqual(['g.md']);
+    // The transcript reader threads ship in the package too.
+    const claude = path.join(repoRoot, 'test', 'importers', 'fixtures', 'claude');
+    const imported = await execa(bin, ['import', '--from', 'claude-code', claude, '--json'], { cwd: tempDir(), env: { TOKJ_IMPORT_WORKERS: '2' }, reject: false });
+    expect(imported.exitCode, String(imported.stderr)).toBe(0);
+    expect(JSON.parse(String(imported.stdout))).toMatchObject({ imported: 10, sessions: 3 });
   }, 240_000);
 });
