@@ -8,10 +8,11 @@
  *
  * Which copy counts: a session's own file, else the pack with the highest sequence number
  * that holds it. Writing a pack removes the own files of the sessions it holds, so an own
- * file present is always the latest. Every state carries its ledger cursor, so a stale copy
+ * file present is always the latest; it also takes in the older packs (see write), so
+ * there is normally one. Every state carries its ledger cursor, so a stale copy
  * left by a crash is brought up to date by replay like any other.
  */
-import { readdirSync, unlinkSync } from 'node:fs';
+import { existsSync, readdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { SessionState } from '../core/session-state.js';
 import { sessionStatePath, type Layout } from './layout.js';
@@ -97,15 +98,36 @@ export class SessionStates {
     return all;
   }
 
-  /** Writes the states of one transaction: own files, or one pack for many closed sessions. */
+  /**
+   * Writes the states of one transaction: own files, or one pack for many closed sessions.
+   * A new pack takes in what the older packs still hold (sessions with no newer own file)
+   * and replaces them, so a journal keeps one pack however many imports it has seen. A
+   * pack that cannot be read is left where it is, for rebuild or doctor to deal with.
+   */
   write(states: SessionState[]): void {
     const closed = states.filter((s) => s.status !== 'active');
     const packed = closed.length >= PACK_FROM ? closed : [];
     const inPack = new Set(packed);
     for (const s of states) if (!inPack.has(s)) writeJson(sessionStatePath(this.layout, s.session), s);
     if (packed.length === 0) return;
-    const seq = (this.packs().at(-1)?.seq ?? 0) + 1;
-    writeJson(path.join(this.packDir, `${seq}.json`), { sessions: Object.fromEntries(packed.map((s) => [s.session, s])) } satisfies Pack);
+    const older = this.packs();
+    const sessions: Record<string, SessionState> = {};
+    const replaced: string[] = [];
+    for (const { file } of older) {
+      let pack: Pack | null;
+      try {
+        pack = readJson<Pack>(file);
+      } catch {
+        continue;
+      }
+      replaced.push(file);
+      for (const [id, state] of Object.entries(pack?.sessions ?? {})) sessions[id] = state;
+    }
+    for (const id of Object.keys(sessions)) if (existsSync(sessionStatePath(this.layout, id))) delete sessions[id];
+    for (const s of packed) sessions[s.session] = s;
+    const seq = (older.at(-1)?.seq ?? 0) + 1;
+    writeJson(path.join(this.packDir, `${seq}.json`), { sessions } satisfies Pack);
+    for (const file of replaced) unlinkSync(file);
     for (const s of packed) {
       this.packed?.set(s.session, s);
       try {

@@ -120,6 +120,26 @@ describe('a large Claude Code import', () => {
     expect((await tokj(cwd, ['doctor'])).exitCode).toBe(0);
   });
 
+  it('keeps one pack across imports, holding every closed session', async () => {
+    const root = await importInto('0');
+    const cwd = path.dirname(root);
+    const second = tempDir('tokj-cc-tree-');
+    const more = writeClaudeTree(second, { lines: 9_000, seed: 8 });
+    expect(more.sessions).toBeGreaterThanOrEqual(16);
+    const r = await tokj(cwd, ['import', '--from', 'claude-code', second, '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const packs = path.join(root, 'monitoring', '.state', 'sessions', 'packs');
+    expect(readdirSync(packs)).toEqual(['2.json']);
+    const held = Object.keys(JSON.parse(readFileSync(path.join(packs, '2.json'), 'utf8')).sessions);
+    expect(held.length).toBe(expected.sessions + more.sessions);
+    expect((await tokj(cwd, ['doctor'])).exitCode).toBe(0);
+    // A journal rendered whole (a person's note makes the next command parse it) lists all.
+    const journalFile = path.join(root, 'work_journal', 'token_usage.md');
+    appendFileSync(journalFile, '\nChecked after the second import.\n');
+    expect((await tokj(cwd, ['init', 'next', 'openai', 'gpt-4o'])).exitCode).toBe(0);
+    expect(tableIn(readMd(journalFile), 'Detailed Usage Log').length - 1).toBe(expected.sessions + more.sessions + 1);
+  });
+
   it('writes session files a person can read: a blank line before every section', async () => {
     const root = await importInto('0');
     const dir = path.join(root, 'monitoring', 'sessions');
