@@ -93,5 +93,7 @@ await build({ ...common, entryPoints: ['src/cli/entry.ts'], outfile: 'dist/tokj.
 await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/full.cjs', external: ['tiktoken'], plugins });
 // dist/cc-worker.cjs: a thread that reads Claude Code transcripts (import --from claude-code).
 await build({ ...common, entryPoints: ['src/importers/claude-code/worker.ts'], outfile: 'dist/cc-worker.cjs' });
+// dist/report-worker.cjs: a thread that reads part of a big ledger for tokj report.
+await build({ ...common, entryPoints: ['src/report/worker.ts'], outfile: 'dist/report-worker.cjs' });
 // dist/parse.cjs: the markdown parser, loaded when a view must be parsed.
 await build({ ...common, entryPoints: ['src/markdown/parse.ts'], outfile: 'dist/parse.cjs' });

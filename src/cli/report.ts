@@ -14,7 +14,7 @@ import { readConfig, type JournalConfig } from '../app/config.js';
 import { TokjError } from '../core/errors.js';
 import type { Layout } from '../app/layout.js';
 import { settingValue } from '../app/settings.js';
-import { buildReport, canonicalTimeZone, parseReportFlags, renderCsv, renderJson, renderMarkdown, renderTable, renderYaml, ZoneDays, type ReportData, type ReportFlags } from '../report/index.js';
+import { buildReportThreaded, canonicalTimeZone, parseReportFlags, renderCsv, renderJson, renderMarkdown, renderTable, renderYaml, ZoneDays, type ReportData, type ReportFlags } from '../report/index.js';
 import { existingLayout, relativeToCwd, type Ctx, type DirOption } from './context.js';
 import { examples, withDir } from './program.js';
 
@@ -40,14 +40,17 @@ export async function report(options: ReportCommandOptions, ctx: Ctx, io: Report
   const bar = io.progress ? progressBar((s) => process.stderr.write(s)) : null;
   let data: ReportData;
   try {
-    data = buildReport({
-      ledgerDir: layout.ledgerDir,
-      alertsLog: flags.format === 'markdown' ? readTextIfExists(layout.alertsLog) : null,
-      options: flags,
-      now,
-      onProgress: bar?.update,
-      userPrices: config?.prices ?? [],
-    });
+    data = await buildReportThreaded(
+      {
+        ledgerDir: layout.ledgerDir,
+        alertsLog: flags.format === 'markdown' ? readTextIfExists(layout.alertsLog) : null,
+        options: flags,
+        now,
+        onProgress: bar?.update,
+        userPrices: config?.prices ?? [],
+      },
+      ctx.env,
+    );
   } finally {
     bar?.done();
   }

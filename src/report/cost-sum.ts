@@ -50,6 +50,15 @@ export function parseCost(text: string): boolean {
   return true;
 }
 
+export interface ExportedSum {
+  nano: number;
+  atto: number;
+  /** A bigint, as decimal digits. */
+  spill: string;
+  /** An exact decimal, or null. */
+  slow: string | null;
+}
+
 export class CostSum {
   private nano = 0;
   private atto = 0;
@@ -83,6 +92,22 @@ export class CostSum {
       this.nano += 1;
     }
     if (other.slow !== null) this.addSlow(other.slow);
+  }
+
+  /** The sum as plain data (for a worker thread's part of a report). */
+  exportSum(): ExportedSum {
+    return { nano: this.nano, atto: this.atto, spill: this.spill.toString(), slow: this.slow === null ? null : this.slow.toString() };
+  }
+
+  /** Adds a sum exported by exportSum (in another thread). */
+  addExportedSum(e: ExportedSum): void {
+    this.spill += BigInt(e.spill) + BigInt(e.nano);
+    this.atto += e.atto;
+    if (this.atto >= NANO) {
+      this.atto -= NANO;
+      this.nano += 1;
+    }
+    if (e.slow !== null) this.addSlow(new Big(e.slow));
   }
 
   /** The sum as a float, for ranking many groups before exact comparison of a few. */

@@ -1,4 +1,4 @@
-export { buildReport, type BuildReportInput } from './build-report.js';
+export { buildReport, buildReportThreaded, type BuildReportInput } from './build-report.js';
 export { parseReportFlags, defaultTimeZone, type ReportFlags } from './options.js';
 export { renderCsv, renderJson, renderYaml, reportJson, type ReportJson } from './render-data.js';
 export { renderMarkdown, reportTree } from './render-markdown.js';

@@ -1,7 +1,13 @@
 /** Running totals of a group of calls, kept as plain numbers plus an exact cost sum. */
 import { EXIT, TokjError } from '../core/errors.js';
 import type { Money } from '../core/money.js';
-import { CostSum } from './cost-sum.js';
+import { CostSum, type ExportedSum } from './cost-sum.js';
+
+/** A Tally as plain data: counts in a fixed order, then its cost sum. */
+export interface ExportedTally {
+  n: number[];
+  sum: ExportedSum;
+}
 
 /** The call being added, filled once per ledger line by the aggregator (no allocation). */
 export const current = {
@@ -68,6 +74,26 @@ export class Tally extends CostSum {
     this.estimated += t.estimated;
     this.maxInput = Math.max(this.maxInput, t.maxInput);
     this.addSum(t);
+  }
+
+  exportTally(): ExportedTally {
+    return { n: [this.calls, this.input, this.output, this.cacheRead, this.cacheWrite, this.cacheWrite1h, this.reasoning, this.unpriced, this.estimated, this.maxInput], sum: this.exportSum() };
+  }
+
+  /** Adds a tally exported by exportTally (as addTally adds a live one). */
+  addExported(e: ExportedTally): void {
+    const [calls, input, output, cacheRead, cacheWrite, cacheWrite1h, reasoning, unpriced, estimated, maxInput] = e.n as [number, number, number, number, number, number, number, number, number, number];
+    this.calls += calls;
+    this.input += input;
+    this.output += output;
+    this.cacheRead += cacheRead;
+    this.cacheWrite += cacheWrite;
+    this.cacheWrite1h += cacheWrite1h;
+    this.reasoning += reasoning;
+    this.unpriced += unpriced;
+    this.estimated += estimated;
+    this.maxInput = Math.max(this.maxInput, maxInput);
+    this.addExportedSum(e.sum);
   }
 
   /**

@@ -1,0 +1,111 @@
+/**
+ * A report over a big ledger on worker threads: the ledger's bytes are cut into one run per
+ * thread (at any byte: each piece takes the lines that start in it), each thread gathers
+ * its lines into an aggregator, and the parts are merged in ledger order, which gives what
+ * one pass gives (a test holds the two to the same report). JSON.parse of every line is the
+ * cost; it splits cleanly. Small ledgers, and --by label:KEY (a call without the label
+ * takes its session's, which may sit in another piece), are read in one pass.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { listSegments, segmentSize } from '../ledger/store.js';
+import { Aggregator, type AggregateOptions, type AggregatePart } from './aggregate.js';
+import type { LedgerPiece, ReadLedgerResult } from './read-ledger.js';
+
+declare const __TOKJ_BUNDLED__: boolean | undefined;
+
+/** Below this many bytes of ledger one thread is as fast (threads take ~40 ms to start). */
+const WORTH_THREADS = 48 * 1024 * 1024;
+
+export interface ReportPartTask {
+  ledgerDir: string;
+  pieces: LedgerPiece[];
+  timeZone: string;
+  options: Omit<AggregateOptions, 'zone' | 'labelKey'>;
+}
+
+function workerScript(): string | null {
+  if (typeof __TOKJ_BUNDLED__ !== 'boolean') return null;
+  const script = path.join(__dirname, 'report-worker.cjs');
+  return existsSync(script) ? script : null;
+}
+
+/** TOKJ_REPORT_WORKERS when set (0: one pass), else one per core (at most 4) for a big ledger. */
+export function reportThreads(env: NodeJS.ProcessEnv, bytes: number): number {
+  const asked = env.TOKJ_REPORT_WORKERS;
+  if (asked !== undefined && /^\d+$/.test(asked)) return Number(asked);
+  return bytes < WORTH_THREADS ? 0 : Math.min(availableParallelism(), 4);
+}
+
+/** The segments' bytes cut into `n` runs of about equal size, in ledger order. */
+export function cutLedger(ledgerDir: string, n: number): LedgerPiece[][] {
+  const files = listSegments(ledgerDir).map((file) => ({ file, size: segmentSize(ledgerDir, file) }));
+  const total = files.reduce((sum, f) => sum + f.size, 0);
+  // Run r takes the bytes [edges[r], edges[r + 1]) of the segments laid end to end.
+  const edges = Array.from({ length: n + 1 }, (_, r) => Math.round((r * total) / n));
+  const runs: LedgerPiece[][] = Array.from({ length: n }, () => []);
+  let base = 0;
+  for (const { file, size } of files) {
+    for (let r = 0; r < n; r++) {
+      const start = Math.max(edges[r]!, base);
+      const end = Math.min(edges[r + 1]!, base + size);
+      if (end > start) runs[r]!.push({ file, start: start - base, end: end - base });
+    }
+    base += size;
+  }
+  return runs;
+}
+
+/**
+ * The aggregator over the whole ledger, gathered on threads; null when one pass is the
+ * better way (small ledger, --by label, threads unavailable or turned off).
+ */
+export async function aggregateOnThreads(
+  ledgerDir: string,
+  timeZone: string,
+  options: AggregateOptions,
+  env: NodeJS.ProcessEnv,
+  onProgress?: (done: number, total: number) => void,
+): Promise<{ agg: Aggregator; scan: ReadLedgerResult } | null> {
+  const script = workerScript();
+  if (script === null || options.labelKey !== null) return null;
+  const total = listSegments(ledgerDir).reduce((sum, f) => sum + segmentSize(ledgerDir, f), 0);
+  const n = reportThreads(env, total);
+  if (n < 1) return null;
+  const { zone: _zone, labelKey: _labelKey, ...plain } = options;
+  const runs = cutLedger(ledgerDir, n);
+  let done = 0;
+  const workers: Worker[] = [];
+  try {
+    const parts = await Promise.all(
+      runs.map(
+        (pieces) =>
+          new Promise<{ part: AggregatePart; torn: string[] }>((resolve, reject) => {
+            const worker = new Worker(script, { workerData: { ledgerDir, pieces, timeZone, options: plain } satisfies ReportPartTask });
+            workers.push(worker);
+            worker.on('message', (m: { bytes?: number; part?: AggregatePart; torn?: string[]; error?: string }) => {
+              if (m.error !== undefined) return reject(new Error(`reading the ledger: ${m.error}`));
+              if (m.bytes) {
+                done += m.bytes;
+                onProgress?.(done, total);
+              }
+              if (m.part !== undefined) resolve({ part: m.part, torn: m.torn ?? [] });
+            });
+            worker.on('error', reject);
+            worker.on('exit', (code) => reject(new Error(`a report thread stopped (exit ${code}) before it finished`)));
+          }),
+      ),
+    );
+    const agg = new Aggregator(options);
+    const scan: ReadLedgerResult = { lines: 0, torn: [], bytes: done };
+    for (const { part, torn } of parts) {
+      agg.mergePart(part);
+      scan.torn.push(...torn);
+    }
+    return { agg, scan };
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
