@@ -41,7 +41,8 @@ export async function autoCollect(files: string[], options: CollectOptions, ctx:
   const tee = options.tee ? stdoutTee() : null;
   const outcomes: CallOutcome[] = [];
   if (files.length === 0 || (files.length === 1 && files[0] === '-')) {
-    outcomes.push(...(await collectStream(ctx.stdin, options, tee)));
+    // (loops, not push(...found): hundreds of thousands of responses overflow the stack)
+    for (const o of await collectStream(ctx.stdin, options, tee)) outcomes.push(o);
   } else {
     for (const file of files) {
       let found: CallOutcome[];
@@ -54,7 +55,7 @@ export async function autoCollect(files: string[], options: CollectOptions, ctx:
       }
       // Each file is its own input: number its calls after the ones before it.
       const offset = outcomes.length;
-      outcomes.push(...found.map((o) => ({ ...o, index: o.index + offset })));
+      for (const o of found) outcomes.push({ ...o, index: o.index + offset });
     }
   }
   return recordCollected(acceptOutcomes(outcomes, options, ctx), options, ctx);

@@ -229,7 +229,8 @@ export async function importRecords(sourceArg: string | undefined, options: Impo
         const s = txn.session(session) ?? pending.get(session)!;
         const { fresh, outcomes } = buildCallRecords(txn, s, rows.map((r) => r.input), recordOptions);
         checkCanAdd(s.totals, fresh, `session ${session}`);
-        calls.push(...fresh);
+        // (a loop: spreading a 200k-call session into push() overflows the stack)
+        for (const r of fresh) calls.push(r);
         duplicates += outcomes.length - fresh.length;
         if (newIds.has(session)) {
           const last = rows.reduce((a, b) => (a.timestamp >= b.timestamp ? a : b));

@@ -140,6 +140,21 @@ describe('a large Claude Code import', () => {
     expect(tableIn(readMd(journalFile), 'Detailed Usage Log').length - 1).toBe(expected.sessions + more.sessions + 1);
   });
 
+  it('imports 200,000 calls into one session (no call-stack limit on a batch)', async () => {
+    const cwd = tempDir();
+    const lines: string[] = [];
+    for (let i = 0; i < 200_000; i++) lines.push(JSON.stringify({ session: 'one', timestamp: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(), provider: 'openai', model: 'gpt-4o', input_tokens: 100, output_tokens: 20 }));
+    writeFileSync(path.join(cwd, 'calls.jsonl'), `${lines.join('\n')}\n`);
+    const r = await tokj(cwd, ['import', 'calls.jsonl', '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ imported: 200_000, sessions: 1 });
+    const root = path.join(cwd, '.ai_workflow');
+    expect(ledgerLines(root).filter((l) => l.type === 'call').length).toBe(200_000);
+    // 200,000 calls x $0.00045 (100 in at $2.50/M, 20 out at $10/M)
+    // (read as text: a 200,000-row table is too big for the test's own markdown parser)
+    expect(readFileSync(path.join(root, 'monitoring', 'sessions', 'one.md'), 'utf8')).toContain('\n- **Total Cost**: $90.00\n');
+  });
+
   it('writes session files a person can read: a blank line before every section', async () => {
     const root = await importInto('0');
     const dir = path.join(root, 'monitoring', 'sessions');
