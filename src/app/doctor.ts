@@ -16,7 +16,7 @@ import type { Regions } from '../markdown/editor.js';
 import { locateBlocks, type BlockSpec } from '../markdown/locate.js';
 import { spansFit } from '../markdown/view.js';
 import { parseMarkdownLazily } from '../markdown/lazy-parse.js';
-import { sessionBlocks } from '../views/session-view.js';
+import { ELIDE_ROWS_FROM, sessionBlocks } from '../views/session-view.js';
 import { JOURNAL_BLOCKS } from '../views/journal-view.js';
 import { count, totalCostText } from '../views/format.js';
 import { sessionMdPath, sessionStatePath, type Layout } from './layout.js';
@@ -102,8 +102,8 @@ interface SessionBlocks {
 }
 
 async function blocksByParsing(text: string, specs: BlockSpec[], label: string): Promise<SessionBlocks> {
-  const located = locateBlocks(await parseMarkdownLazily(text), specs, label);
-  return { missing: located.missing.map((b) => b.section), usageRows: located.rowCells.usage?.length ?? 0, summary: text.slice(...(located.regions.summary ?? [0, 0])) };
+  const located = locateBlocks(await parseMarkdownLazily(text, { elideRowsFrom: ELIDE_ROWS_FROM }), specs, label);
+  return { missing: located.missing.map((b) => b.section), usageRows: located.rowCounts.usage ?? 0, summary: text.slice(...(located.regions.summary ?? [0, 0])) };
 }
 
 /** The same, read at cached spans (null when they do not fit the text). */

@@ -7,6 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Root } from 'mdast';
+import { cutsInsideTables, elideLongTables, restorePositions } from './elide.js';
 
 declare const __TOKJ_BUNDLED__: boolean | undefined;
 
@@ -21,7 +22,23 @@ function requireBundle(name: string): unknown {
   return cached ? cached(file) : createRequire(import.meta.url)(file);
 }
 
-export async function parseMarkdownLazily(text: string): Promise<Root> {
+export interface ParseOptions {
+  /**
+   * Parse tables of this many body rows and more without their middle rows (elide.ts):
+   * for callers that need a table's span and row count, never its cells.
+   */
+  elideRowsFrom?: number;
+}
+
+export async function parseMarkdownLazily(text: string, options: ParseOptions = {}): Promise<Root> {
   const parser = typeof __TOKJ_BUNDLED__ === 'boolean' ? (requireBundle('./parse.cjs') as ParseModule) : ((await import('./parse.js')) as ParseModule);
-  return parser.parseMarkdown(text);
+  if (options.elideRowsFrom === undefined) return parser.parseMarkdown(text);
+  const short = elideLongTables(text, options.elideRowsFrom);
+  if (short.cuts.length === 0) return parser.parseMarkdown(text);
+  const root = parser.parseMarkdown(short.text);
+  // Only rows of real tables may be cut: lines that looked like rows but parse as something
+  // else (a paragraph, code) mean the whole text is parsed after all.
+  if (!cutsInsideTables(root, short.cuts)) return parser.parseMarkdown(text);
+  restorePositions(root, short.cuts);
+  return root;
 }

@@ -6,6 +6,7 @@
  */
 import type { Heading, Nodes, Root, RootContent, Table } from 'mdast';
 import { rejectedInput } from '../core/errors.js';
+import { elidedRows } from './elide.js';
 import type { Regions, Span } from './editor.js';
 
 export interface BlockSpec {
@@ -32,6 +33,8 @@ export interface LocatedDoc {
   rows: Record<string, Record<string, Span>>;
   /** Body rows per table, as cell texts (used to rebuild a table without the ledger). */
   rowCells: Record<string, string[][]>;
+  /** Body rows per table, counting rows a shortened parse left out (elide.ts). */
+  rowCounts: Record<string, number>;
 }
 
 export function plainText(node: Nodes): string {
@@ -99,7 +102,7 @@ function brokenTableLine(body: RootContent[], header: string[]): number | null {
 }
 
 export function locateBlocks(root: Root, specs: BlockSpec[], fileLabel: string): LocatedDoc {
-  const located: LocatedDoc = { regions: {}, missing: [], sectionEnds: {}, rows: {}, rowCells: {} };
+  const located: LocatedDoc = { regions: {}, missing: [], sectionEnds: {}, rows: {}, rowCells: {}, rowCounts: {} };
   for (const spec of specs) {
     const section = sectionBody(root, spec.section);
     if (!section) {
@@ -127,6 +130,7 @@ export function locateBlocks(root: Root, specs: BlockSpec[], fileLabel: string):
     if (spec.kind === 'table' && node.type === 'table') {
       const body = node.children.slice(1);
       located.rowCells[spec.name] = body.map((r) => r.children.map((c) => plainText(c)));
+      located.rowCounts[spec.name] = body.length + elidedRows(node);
       if (spec.rowsByKey) {
         const rows: Record<string, Span> = {};
         for (const r of body) {

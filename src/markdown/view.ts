@@ -46,7 +46,11 @@ export async function openView(
   specs: BlockSpec[],
   fileLabel: string,
   skeleton: () => Promise<string | LocatedSource> | string | LocatedSource,
-  options: { renderWhole?: boolean } = {},
+  options: {
+    renderWhole?: boolean;
+    /** Parse long tables without their middle rows (the caller renders them whole anyway). */
+    elideRowsFrom?: number;
+  } = {},
 ): Promise<OpenedView> {
   const text = doc?.text ?? null;
   if (doc && cache && cache.stamp === doc.stamp && spansFit(cache.regions, doc.text.length) && specs.every((s) => s.name in cache.regions)) {
@@ -57,7 +61,7 @@ export async function openView(
   trace(`view reparse ${fileLabel}`);
   const fresh = text === null ? await skeleton() : text;
   const source = typeof fresh === 'string' ? fresh : fresh.text;
-  const located = typeof fresh === 'string' ? locateBlocks(await parseMarkdownLazily(source), specs, fileLabel) : fresh.located;
+  const located = typeof fresh === 'string' ? locateBlocks(await parseMarkdownLazily(source, { elideRowsFrom: options.elideRowsFrom }), specs, fileLabel) : fresh.located;
   const regions: Regions = { ...located.regions };
   for (const [table, rows] of Object.entries(located.rows)) {
     for (const [key, span] of Object.entries(rows)) regions[rowRegion(table, key)] = span;

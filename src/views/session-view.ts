@@ -20,6 +20,9 @@ export const USAGE_HEADER = ['Call', 'Timestamp', 'Provider', 'Model', 'Input To
 const USAGE_ALIGN: AlignType[] = ['right', null, null, null, 'right', 'right', 'right', 'right', 'right', 'right', null];
 export const BREAKDOWN_HEADER = ['Provider', 'Model', 'Calls', 'Input Tokens', 'Output Tokens', 'Total Tokens', 'Cost', 'Share'];
 
+/** Session files with a usage table this long are parsed without its middle rows (elide.ts). */
+export const ELIDE_ROWS_FROM = 256;
+
 export const SESSION_BLOCKS: BlockSpec[] = [
   { name: 'info', section: 'Session Information', kind: 'list' },
   { name: 'usage', section: 'Usage Tracking', kind: 'table', header: USAGE_HEADER },
@@ -70,6 +73,7 @@ function shiftLocated(doc: LocatedDoc, from: number, delta: number): LocatedDoc 
     sectionEnds: Object.fromEntries(Object.entries(doc.sectionEnds).map(([k, n]) => [k, at(n)])),
     rows: Object.fromEntries(Object.entries(doc.rows).map(([k, r]) => [k, spans(r)])),
     rowCells: doc.rowCells,
+    rowCounts: doc.rowCounts,
   };
 }
 

@@ -140,7 +140,7 @@ describe('a large Claude Code import', () => {
     expect(tableIn(readMd(journalFile), 'Detailed Usage Log').length - 1).toBe(expected.sessions + more.sessions + 1);
   });
 
-  it('imports 200,000 calls into one session (no call-stack limit on a batch)', async () => {
+  it('imports 200,000 calls into one session, and re-renders it after a person edits it', async () => {
     const cwd = tempDir();
     const lines: string[] = [];
     for (let i = 0; i < 200_000; i++) lines.push(JSON.stringify({ session: 'one', timestamp: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(), provider: 'openai', model: 'gpt-4o', input_tokens: 100, output_tokens: 20 }));
@@ -152,7 +152,17 @@ describe('a large Claude Code import', () => {
     expect(ledgerLines(root).filter((l) => l.type === 'call').length).toBe(200_000);
     // 200,000 calls x $0.00045 (100 in at $2.50/M, 20 out at $10/M)
     // (read as text: a 200,000-row table is too big for the test's own markdown parser)
-    expect(readFileSync(path.join(root, 'monitoring', 'sessions', 'one.md'), 'utf8')).toContain('\n- **Total Cost**: $90.00\n');
+    const file = path.join(root, 'monitoring', 'sessions', 'one.md');
+    expect(readFileSync(file, 'utf8')).toContain('\n- **Total Cost**: $90.00\n');
+    // A person's note in that file: the next command parses it without holding 200,000 rows
+    // in a syntax tree (elide.ts), keeps the note, and the table stays whole.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('## Session Information', 'A note from Ana.\n\n## Session Information'));
+    const rebuilt = await tokj(cwd, ['rebuild']);
+    expect(rebuilt.exitCode, rebuilt.stderr).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('A note from Ana.\n\n## Session Information');
+    expect(text.split('\n').filter((l) => /^\| \d+ \| 2026-/.test(l)).length).toBe(200_000);
+    expect((await tokj(cwd, ['doctor'])).exitCode).toBe(0);
   });
 
   it('writes session files a person can read: a blank line before every section', async () => {
