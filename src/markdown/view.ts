@@ -88,7 +88,7 @@ export async function openView(
     }
     inserted.add(spec.name);
   }
-  for (const section of Object.keys(located.sectionEnds)) delete editor.regions[sectionMark(section)];
+  for (const section of Object.keys(located.sectionEnds)) editor.deleteRegion(sectionMark(section));
   return { editor, reparsed: true, inserted, rowCells: located.rowCells };
 }
 

@@ -72,7 +72,7 @@ export function compactTable(header: string[], rows: string[][], align?: AlignTy
  * updates can patch one row without parsing.
  */
 export function replaceKeyedTable(editor: DocEditor, name: string, header: string[], rows: Array<{ key: string; cells: Cells }>, align?: AlignType[]): void {
-  for (const region of Object.keys(editor.regions)) if (region.startsWith(`${name}/`)) delete editor.regions[region];
+  for (const region of editor.regionNames()) if (region.startsWith(`${name}/`)) editor.deleteRegion(region);
   const plain = rows.every((r) => r.cells.every((c) => typeof c === 'string'));
   const text = plain ? compactTable(header, rows.map((r) => r.cells as string[]), align) : serializeNode(table(header, rows.map((r) => r.cells), align), { alignTables: false });
   editor.replace(name, text);
@@ -81,7 +81,7 @@ export function replaceKeyedTable(editor: DocEditor, name: string, header: strin
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const row = rows[i - 2];
-    if (row) editor.regions[rowRegion(name, row.key)] = [offset, offset + line.length];
+    if (row) editor.setRegion(rowRegion(name, row.key), [offset, offset + line.length]);
     offset += line.length + 1;
   }
 }
@@ -96,5 +96,5 @@ export function upsertKeyedRow(editor: DocEditor, name: string, header: string[]
   }
   const end = editor.span(name)[1];
   editor.appendTo(name, `\n${line}`);
-  editor.regions[region] = [end + 1, end + 1 + line.length];
+  editor.setRegion(region, [end + 1, end + 1 + line.length]);
 }

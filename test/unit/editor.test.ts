@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { table } from '../../src/markdown/build.js';
-import { DocEditor } from '../../src/markdown/editor.js';
+import { DocEditor, shiftSpan } from '../../src/markdown/editor.js';
 import { plainText } from '../../src/markdown/locate.js';
 import { parseMarkdown } from '../../src/markdown/parse.js';
 import { serializeNode } from '../../src/markdown/serialize.js';
@@ -24,6 +24,80 @@ describe('DocEditor', () => {
     expect(e.span('t/1')).toEqual([12, 17]);
     e.replace('t/1', '| 9 |');
     expect(e.text).toBe('| a |\n| - |\n| 9 |\n| 2 |\n');
+  });
+});
+
+/** The eager editor the lazy one replaced: every splice shifts every region at once. */
+class EagerEditor {
+  text: string;
+  regions: Record<string, [number, number]> = {};
+  constructor(text: string, regions: Record<string, [number, number]>) {
+    this.text = text;
+    for (const [k, [a, b]] of Object.entries(regions)) this.regions[k] = [a, b];
+  }
+  private splice(start: number, end: number, content: string, self: string | null): void {
+    const delta = content.length - (end - start);
+    this.text = this.text.slice(0, start) + content + this.text.slice(end);
+    for (const [name, span] of Object.entries(this.regions)) if (name !== self) this.regions[name] = shiftSpan(span, { start, end, delta });
+  }
+  replace(name: string, content: string): void {
+    const [start, end] = this.regions[name]!;
+    this.splice(start, end, content, name);
+    this.regions[name] = [start, start + content.length];
+  }
+  insert(name: string, at: number, content: string, leading: string, trailing: string): void {
+    this.splice(at, at, leading + content + trailing, null);
+    this.regions[name] = [at + leading.length, at + leading.length + content.length];
+  }
+  appendTo(name: string, content: string): void {
+    const [start, end] = this.regions[name]!;
+    this.splice(end, end, content, name);
+    this.regions[name] = [start, end + content.length];
+  }
+}
+
+describe('DocEditor shifts regions lazily', () => {
+  it('ends with the text and regions an eager editor ends with (property)', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('replace' as const), name: fc.integer({ min: 0, max: 5 }), content: fc.string({ maxLength: 6 }) }),
+      fc.record({ kind: fc.constant('append' as const), name: fc.integer({ min: 0, max: 5 }), content: fc.string({ maxLength: 6 }) }),
+      fc.record({ kind: fc.constant('insert' as const), name: fc.integer({ min: 6, max: 9 }), at: fc.nat(), content: fc.string({ maxLength: 4 }), lead: fc.constantFrom('', '\n'), trail: fc.constantFrom('', '\n') }),
+      fc.record({ kind: fc.constant('delete' as const), name: fc.integer({ min: 0, max: 9 }) }),
+    );
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 30 }), fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 6, maxLength: 6 }), fc.array(op, { maxLength: 12 }), (text, raw, ops) => {
+        // Regions as a parse gives them: inside the text, not overlapping each other.
+        const cuts = raw.flat().map((n) => n % (text.length + 1)).sort((a, b) => a - b);
+        const regions: Record<string, [number, number]> = {};
+        for (let i = 0; i < 6; i++) regions[`r${i}`] = [cuts[i * 2]!, cuts[i * 2 + 1]!];
+        const given = structuredClone(regions);
+        const lazy = new DocEditor(text, regions);
+        const eager = new EagerEditor(text, regions);
+        for (const o of ops) {
+          const name = `r${o.name}`;
+          if (o.kind === 'delete') {
+            lazy.deleteRegion(name);
+            delete eager.regions[name];
+          } else if (o.kind === 'insert') {
+            const at = o.at % (eager.text.length + 1);
+            lazy.insert(name, at, o.content, o.lead, o.trail);
+            eager.insert(name, at, o.content, o.lead, o.trail);
+          } else if (name in eager.regions) {
+            if (o.kind === 'replace') {
+              lazy.replace(name, o.content);
+              eager.replace(name, o.content);
+            } else {
+              lazy.appendTo(name, o.content);
+              eager.appendTo(name, o.content);
+            }
+          }
+          expect(lazy.text).toBe(eager.text);
+        }
+        expect(lazy.regions).toEqual(eager.regions);
+        expect(regions).toEqual(given); // the cached spans handed in are not changed
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 
