@@ -2,8 +2,9 @@
  * Streams every ledger segment in large chunks: the bytes up to the chunk's last newline
  * are decoded once and split as a string (a decode per line costs more), each non-blank
  * line is handed on, and nothing is kept. A line longer than a chunk grows the
- * buffer. A last line without its newline is a write in progress or a torn one: it is not
- * counted, and the file is named so the report can say so.
+ * buffer. A segment is read up to its size when opened (lines appended meanwhile wait for
+ * the next report). A last line without its newline is a write in progress or a torn one:
+ * it is not counted, and the file is named so the report can say so.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
@@ -27,45 +28,8 @@ export interface ReadLedgerResult {
 export function readLedger(ledgerDir: string, onLine: (line: string) => void, options: ReadLedgerOptions = {}): ReadLedgerResult {
   const files = listSegments(ledgerDir);
   const total = files.reduce((sum, f) => sum + segmentSize(ledgerDir, f), 0);
-  const result: ReadLedgerResult = { lines: 0, torn: [], bytes: 0 };
-  let buffer = Buffer.allocUnsafe(CHUNK);
-  for (const file of files) {
-    const full = path.join(ledgerDir, file);
-    let fd: number;
-    try {
-      fd = openSync(full, 'r');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw ioError(error, full);
-    }
-    try {
-      let have = 0;
-      for (;;) {
-        if (have === buffer.length) {
-          const bigger = Buffer.allocUnsafe(buffer.length * 2);
-          buffer.copy(bigger, 0, 0, have);
-          buffer = bigger;
-        }
-        const n = readSync(fd, buffer, have, buffer.length - have, null);
-        if (n === 0) break;
-        result.bytes += n;
-        const end = have + n;
-        const lastNewline = buffer.lastIndexOf(10, end - 1);
-        if (lastNewline < 0) {
-          have = end;
-          continue;
-        }
-        splitLines(buffer.toString('utf8', 0, lastNewline), onLine, result);
-        buffer.copy(buffer, 0, lastNewline + 1, end);
-        have = end - lastNewline - 1;
-        options.onProgress?.(result.bytes, total);
-      }
-      if (have > 0 && buffer.toString('utf8', 0, have).trim() !== '') result.torn.push(file);
-    } finally {
-      closeSync(fd);
-    }
-  }
-  return result;
+  const whole = files.map((file) => ({ file, start: 0, end: Infinity }));
+  return readLedgerPieces(ledgerDir, whole, onLine, (_, done) => options.onProgress?.(done, total));
 }
 
 /** `text` holds whole lines, the last one without its newline. */
@@ -97,7 +61,8 @@ export interface LedgerPiece {
  * together hand on every line once. A segment's last line without its newline is torn, as
  * in readLedger, and named by the piece that holds its start.
  */
-export function readLedgerPieces(ledgerDir: string, pieces: readonly LedgerPiece[], onLine: (line: string) => void, onBytes?: (bytes: number) => void): ReadLedgerResult {
+/** `onBytes(n, done)`: n bytes more were read, done in all. */
+export function readLedgerPieces(ledgerDir: string, pieces: readonly LedgerPiece[], onLine: (line: string) => void, onBytes?: (bytes: number, done: number) => void): ReadLedgerResult {
   const result: ReadLedgerResult = { lines: 0, torn: [], bytes: 0 };
   for (const piece of pieces) {
     const full = path.join(ledgerDir, piece.file);
@@ -135,7 +100,7 @@ function lineStartAtOrAfter(fd: number, at: number, size: number): number {
 }
 
 /** Hands on the lines in [from, to) (both line starts); torn when `to` is the end and the last line has no newline. */
-function readLines(fd: number, from: number, to: number, size: number, onLine: (line: string) => void, result: ReadLedgerResult, file: string, onBytes?: (bytes: number) => void): void {
+function readLines(fd: number, from: number, to: number, size: number, onLine: (line: string) => void, result: ReadLedgerResult, file: string, onBytes?: (bytes: number, done: number) => void): void {
   let buffer = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(1, to - from)));
   let have = 0;
   let position = from;
@@ -149,7 +114,7 @@ function readLines(fd: number, from: number, to: number, size: number, onLine: (
     if (n === 0) break;
     position += n;
     result.bytes += n;
-    onBytes?.(n);
+    onBytes?.(n, result.bytes);
     const end = have + n;
     const lastNewline = buffer.lastIndexOf(10, end - 1);
     if (lastNewline < 0) {
