@@ -51,12 +51,12 @@ export class SessionStates {
   }
 
   /**
-   * The stored state of a session, or null. `known` says the journal holds the session:
+   * The stored state of a session, or null. `known()` says the journal holds the session:
    * only then are packs searched (a new session's id is looked up on every `tokj init`).
    */
-  read(id: string, known: boolean): SessionState | null {
+  read(id: string, known: () => boolean): SessionState | null {
     const own = readJson<SessionState>(sessionStatePath(this.layout, id));
-    if (own !== null || !known) return own;
+    if (own !== null || !known()) return own;
     if (this.packed === null) {
       this.packed = new Map();
       for (const { file } of this.packs()) {

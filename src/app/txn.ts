@@ -145,7 +145,7 @@ export class JournalTxn {
 
   session(id: string): SessionState | null {
     if (!this.sessions.has(id)) {
-      const stored = this.fresh ? null : this.states.read(id, this.isKnown(id));
+      const stored = this.fresh ? null : this.states.read(id, () => this.isKnown(id));
       this.sessions.set(id, stored?.v === STATE_VERSION ? stored : null);
     }
     return this.sessions.get(id) ?? null;
