@@ -103,6 +103,9 @@ export function spansFit(regions: Regions | undefined, length: number): boolean 
 
 const sectionMark = (section: string): string => `#section-end:${section}`;
 
+/** The spans to keep with the file: its blocks, not table rows (found again by their key). */
 export function cacheOf(editor: DocEditor, stamp: string): ViewCache {
-  return { stamp, regions: editor.regions };
+  const regions = editor.regions;
+  for (const name of Object.keys(regions)) if (name.includes('/')) delete regions[name];
+  return { stamp, regions };
 }

@@ -1,7 +1,7 @@
 /** Table rendering shared by the views: whole tables, and one row for appending. */
 import type { AlignType, PhrasingContent } from 'mdast';
 import { table } from '../markdown/build.js';
-import type { DocEditor } from '../markdown/editor.js';
+import type { DocEditor, Span } from '../markdown/editor.js';
 import { compactHeaderText, isPlainText } from '../markdown/direct.js';
 import { serializeNode } from '../markdown/serialize.js';
 import { rowRegion } from '../markdown/view.js';
@@ -90,6 +90,10 @@ export function replaceKeyedTable(editor: DocEditor, name: string, header: strin
 export function upsertKeyedRow(editor: DocEditor, name: string, header: string[], key: string, cells: Cells): void {
   const line = rowLine(header, cells);
   const region = rowRegion(name, key);
+  if (!editor.has(region)) {
+    const found = findKeyedRow(editor, name, key);
+    if (found !== null) editor.setRegion(region, found);
+  }
   if (editor.has(region)) {
     editor.replace(region, line);
     return;
@@ -97,4 +101,23 @@ export function upsertKeyedRow(editor: DocEditor, name: string, header: string[]
   const end = editor.span(name)[1];
   editor.appendTo(name, `\n${line}`);
   editor.setRegion(region, [end + 1, end + 1 + line.length]);
+}
+
+/**
+ * The span of the body row whose first cell is `key`, found in the table's text. View caches
+ * keep no span per row (a journal of 20,000 sessions would carry 20,000 of them into every
+ * record); the file is byte-for-byte what the tool wrote, so the row is the one line of the
+ * table's body that starts with `| key |`.
+ */
+function findKeyedRow(editor: DocEditor, name: string, key: string): Span | null {
+  const [start, end] = editor.span(name);
+  const text = editor.text;
+  const headerEnd = text.indexOf('\n', start);
+  const delimiterEnd = headerEnd === -1 ? -1 : text.indexOf('\n', headerEnd + 1);
+  if (delimiterEnd === -1 || delimiterEnd >= end) return null;
+  const prefix = `\n${rowLines([[key]])[0]!}`;
+  const at = text.indexOf(prefix, delimiterEnd);
+  if (at === -1 || at >= end) return null;
+  const lineEnd = text.indexOf('\n', at + 1);
+  return [at + 1, lineEnd === -1 || lineEnd > end ? end : lineEnd];
 }
