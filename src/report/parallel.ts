@@ -6,15 +6,11 @@
  * cost; it splits cleanly. Small ledgers, and --by label:KEY (a call without the label
  * takes its session's, which may sit in another piece), are read in one pass.
  */
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { bundledWorkerScript, threadCount } from '../io/workers.js';
 import { listSegments, segmentSize } from '../ledger/store.js';
 import { Aggregator, type AggregateOptions, type AggregatePart } from './aggregate.js';
 import type { LedgerPiece, ReadLedgerResult } from './read-ledger.js';
-
-declare const __TOKJ_BUNDLED__: boolean | undefined;
 
 /** Below this many bytes of ledger one thread is as fast (threads take ~40 ms to start). */
 const WORTH_THREADS = 48 * 1024 * 1024;
@@ -26,17 +22,9 @@ export interface ReportPartTask {
   options: Omit<AggregateOptions, 'zone' | 'labelKey'>;
 }
 
-function workerScript(): string | null {
-  if (typeof __TOKJ_BUNDLED__ !== 'boolean') return null;
-  const script = path.join(__dirname, 'report-worker.cjs');
-  return existsSync(script) ? script : null;
-}
-
-/** TOKJ_REPORT_WORKERS when set (0: one pass), else one per core (at most 4) for a big ledger. */
+/** TOKJ_REPORT_WORKERS when set (0: one pass), else one per core for a big ledger. */
 export function reportThreads(env: NodeJS.ProcessEnv, bytes: number): number {
-  const asked = env.TOKJ_REPORT_WORKERS;
-  if (asked !== undefined && /^\d+$/.test(asked)) return Number(asked);
-  return bytes < WORTH_THREADS ? 0 : Math.min(availableParallelism(), 4);
+  return threadCount(env.TOKJ_REPORT_WORKERS, bytes >= WORTH_THREADS);
 }
 
 /** The segments' bytes cut into `n` runs of about equal size, in ledger order. */
@@ -69,7 +57,7 @@ export async function aggregateOnThreads(
   env: NodeJS.ProcessEnv,
   onProgress?: (done: number, total: number) => void,
 ): Promise<{ agg: Aggregator; scan: ReadLedgerResult } | null> {
-  const script = workerScript();
+  const script = bundledWorkerScript('report-worker.cjs');
   if (script === null || options.labelKey !== null) return null;
   const total = listSegments(ledgerDir).reduce((sum, f) => sum + segmentSize(ledgerDir, f), 0);
   const n = reportThreads(env, total);

@@ -1,36 +1,21 @@
 /**
  * Reads many transcripts on worker threads: a gigabyte of logs is mostly scanning and JSON
- * parsing, which splits cleanly by file. Files go out largest first, one at a time, to
- * whichever worker is free, so a few big transcripts do not leave a core idle. Small
- * imports (and tests running the sources, where no worker bundle exists) read in-process.
+ * parsing, which splits cleanly by file. Files go out in the order the caller takes them
+ * (oldest first), two ahead to each worker, and results come back in that order as soon as
+ * they and those before them are read. Small imports (and tests running the sources, where
+ * no worker bundle exists) read in-process.
  */
-import { existsSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import path from 'node:path';
+import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { bundledWorkerScript, threadCount } from '../../io/workers.js';
 import { parseTranscript, type TranscriptResult } from './transcript.js';
-
-declare const __TOKJ_BUNDLED__: boolean | undefined;
 
 /** Below this many bytes of transcripts, starting workers costs more than it saves. */
 const WORTH_WORKERS = 32 * 1024 * 1024;
 
-/** The worker bundle next to this one (dist/cc-worker.cjs), or null when running sources. */
-function workerScript(): string | null {
-  if (typeof __TOKJ_BUNDLED__ !== 'boolean') return null;
-  const script = path.join(__dirname, 'cc-worker.cjs');
-  return existsSync(script) ? script : null;
-}
-
-/**
- * How many workers: TOKJ_IMPORT_WORKERS when set (0 reads in-process), else one per core
- * (at most 4) once the logs are big enough to be worth it.
- */
+/** How many workers: TOKJ_IMPORT_WORKERS when set (0 reads in-process), else one per core. */
 export function workerCount(env: NodeJS.ProcessEnv, files: number, bytes: number): number {
-  const asked = env.TOKJ_IMPORT_WORKERS;
-  if (asked !== undefined && /^\d+$/.test(asked)) return Math.min(Number(asked), files);
-  if (bytes < WORTH_WORKERS) return 0;
-  return Math.min(availableParallelism(), 4, files);
+  return Math.min(threadCount(env.TOKJ_IMPORT_WORKERS, bytes >= WORTH_WORKERS), files);
 }
 
 function sizeOf(file: string): number {
@@ -57,7 +42,7 @@ export async function* readTranscripts(files: string[], env: NodeJS.ProcessEnv, 
     done += sizes[index]!;
     onProgress?.(done, total);
   };
-  const script = workerScript();
+  const script = bundledWorkerScript('cc-worker.cjs');
   const n = script === null ? 0 : workerCount(env, files.length, total);
   if (n === 0 || script === null) {
     for (let i = 0; i < files.length; i++) {
