@@ -18,9 +18,11 @@ export function bundledWorkerScript(name: string): string | null {
 
 /**
  * How many threads: the number an environment variable asks for (0: none), else one per
- * core, at most 4, when the job is big enough to be worth starting them (~40 ms each).
+ * core, at most 4, when the job is big enough to be worth starting them (~40 ms each) and
+ * there is more than one core to run them on.
  */
 export function threadCount(asked: string | undefined, worthIt: boolean): number {
   if (asked !== undefined && /^\d+$/.test(asked)) return Number(asked);
-  return worthIt ? Math.min(availableParallelism(), 4) : 0;
+  const cores = availableParallelism();
+  return worthIt && cores > 1 ? Math.min(cores, 4) : 0;
 }
