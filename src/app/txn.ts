@@ -105,6 +105,12 @@ export class JournalTxn {
     // State written by another version of tokj is not trusted: it is rebuilt from the ledger.
     this.fresh = stored?.v !== STATE_VERSION;
     this.journal = this.fresh ? newJournalState() : stored!;
+    // The request-id index is derived from the ledger too: rebuilt with the journal state, so
+    // ids of a ledger that was deleted (to start over) do not block importing the calls again.
+    if (this.fresh) {
+      rmSync(ctx.layout.requestIdDir, { recursive: true, force: true });
+      ensureDir(ctx.layout.requestIdDir);
+    }
     this.requests = new RequestIndex(ctx.layout.requestIdDir);
     this.states = new SessionStates(ctx.layout);
   }

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { rejectedInput, usageError } from '../core/errors.js';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { claudeConfigDirs, defaultClaudeProjectDirs, readClaudeCode, readSeedMarkdown, type ImportRecord } from '../importers/index.js';
+import { claudeConfigDirs, defaultClaudeProjectDirs, newClaudeCodeStats, readClaudeCode, readSeedMarkdown, type ClaudeCodeStats, type ImportRecord } from '../importers/index.js';
+import { readImportMemo, writeImportMemo } from '../app/import-memo.js';
 import { formatCount } from '../core/money.js';
 import { parseMoney } from '../core/money.js';
 import type { SessionEndEvent, SessionStartEvent, CallRecord } from '../ledger/record.js';
@@ -32,12 +33,19 @@ export interface ImportOptions extends DirOption {
 }
 
 /** Records from another tool's logs, checked like import lines ("line" = record number). */
-async function readFrom(source: string, where: string | undefined, ctx: Ctx, options: ImportOptions): Promise<{ parsed: Parsed[]; label: string }> {
+/** What a Claude Code import read, for its memo (import-memo.ts) and summary. */
+interface ClaudeRead {
+  previous: ReadonlyMap<string, string> | null;
+  stats: ClaudeCodeStats;
+}
+
+async function readFrom(source: string, where: string | undefined, ctx: Ctx, options: ImportOptions): Promise<{ parsed: Parsed[]; label: string; claude?: ClaudeRead }> {
   const parsed: Parsed[] = [];
   const warn = (m: string): void => ctx.err(`warning: ${m}`);
   let records: AsyncGenerator<ImportRecord>;
   let label: string;
   let bar: ReturnType<typeof progressBar> | null = null;
+  let claude: ClaudeRead | undefined;
   if (source === 'claude-code') {
     const places = where !== undefined ? [path.resolve(ctx.cwd, where)] : await defaultClaudeProjectDirs(ctx.env, homedir());
     if (places.length === 0) {
@@ -46,7 +54,10 @@ async function readFrom(source: string, where: string | undefined, ctx: Ctx, opt
     }
     // Reading gigabytes of logs takes seconds: a bar on stderr, on a terminal, after a second.
     bar = process.stderr.isTTY ? progressBar((s) => process.stderr.write(s), undefined, 'tokj import: reading Claude Code logs') : null;
-    records = readClaudeCode(places, { warn, env: ctx.env, onProgress: bar?.update });
+    // Transcripts unchanged since they were last imported into this journal are not read.
+    const layout = layoutFor(ctx, options);
+    claude = { previous: readImportMemo(layout), stats: newClaudeCodeStats() };
+    records = readClaudeCode(places, { warn, env: ctx.env, onProgress: bar?.update, unchanged: claude.previous ?? undefined, stats: claude.stats });
     label = `Claude Code logs (${places.join(', ')})`;
   } else if (source === 'seed-markdown') {
     // Default: the journal this command works on (--dir, TOKJ_DIR, the nearest .ai_workflow).
@@ -62,7 +73,7 @@ async function readFrom(source: string, where: string | undefined, ctx: Ctx, opt
   } finally {
     bar?.done();
   }
-  return { parsed, label };
+  return { parsed, label, ...(claude ? { claude } : {}) };
 }
 
 interface Parsed {
@@ -171,10 +182,12 @@ function isMoney(text: string): boolean {
 export async function importRecords(sourceArg: string | undefined, options: ImportOptions, ctx: Ctx): Promise<void> {
   let parsed: Parsed[] = [];
   let source: string;
+  let claude: ClaudeRead | undefined;
   if (options.from !== undefined) {
     const read = await readFrom(options.from, sourceArg, ctx, options);
     parsed = read.parsed;
     source = read.label;
+    claude = read.claude;
   } else {
     if (sourceArg === undefined) throw usageError('name a JSON Lines file (or - for standard input), or use --from claude-code|seed-markdown', 'no_source');
     source = sourceArg;
@@ -191,6 +204,13 @@ export async function importRecords(sourceArg: string | undefined, options: Impo
       parsed.push(parseImportLine(row, line));
     }
     bar?.done();
+  }
+  const unchanged = claude?.stats.unchanged ?? 0;
+  if (parsed.length === 0 && unchanged > 0) {
+    // Nothing new since the last import: not an error (a daily import finds this often).
+    if (options.json) ctx.out(JSON.stringify({ imported: 0, duplicates: 0, sessions: 0, sessions_created: 0, unchanged_transcripts: unchanged }));
+    else ctx.out(`Imported 0 calls: ${formatCount(unchanged)} transcript${unchanged === 1 ? '' : 's'} unchanged since the last import (not read again).`);
+    return;
   }
   if (parsed.length === 0) throw rejectedInput(`${source === '-' ? 'standard input' : source} holds no records`, 'empty_input');
   const bySession = new Map<string, Parsed[]>();
@@ -243,13 +263,18 @@ export async function importRecords(sourceArg: string | undefined, options: Impo
       txn.append(calls);
       trace('calls appended');
       txn.append(ends);
+      // The calls are in the ledger: these transcripts need not be read again while unchanged.
+      if (claude) writeImportMemo(layout, claude.previous, claude.stats.read);
       recordOptions.prices.save();
       written = calls.length;
     });
   } finally {
     if (status !== null) process.stderr.write('\r\x1b[K');
   }
-  const summary = { imported: written, duplicates, sessions: bySession.size, sessions_created: created };
+  const summary = { imported: written, duplicates, sessions: bySession.size, sessions_created: created, ...(claude ? { unchanged_transcripts: unchanged } : {}) };
   if (options.json) ctx.out(JSON.stringify(summary));
-  else ctx.out(`Imported ${formatCount(written)} calls into ${formatCount(bySession.size)} sessions (${formatCount(created)} new, ${formatCount(duplicates)} duplicates skipped).`);
+  else {
+    const skippedFiles = unchanged > 0 ? ` ${formatCount(unchanged)} transcript${unchanged === 1 ? '' : 's'} unchanged since the last import were not read again.` : '';
+    ctx.out(`Imported ${formatCount(written)} calls into ${formatCount(bySession.size)} sessions (${formatCount(created)} new, ${formatCount(duplicates)} duplicates skipped).${skippedFiles}`);
+  }
 }

@@ -46,7 +46,10 @@ describe('readClaudeCode on the fixture transcripts', () => {
       cache_write_1h_tokens: 10_907,
       reasoning_tokens: 49,
     });
-    expect(stats).toEqual({ files: 4, lines: 18, calls: 10, duplicates: 4, skipped: { not_json: 1, no_usage: 1, synthetic: 1, bad_usage: 1 } });
+    expect(stats).toMatchObject({ files: 4, lines: 18, calls: 10, duplicates: 4, skipped: { not_json: 1, no_usage: 1, synthetic: 1, bad_usage: 1 }, unchanged: 0 });
+    // Every transcript read, with the stamp (size:mtime:inode) it had before it was read.
+    expect(stats.read.size).toBe(4);
+    for (const stamp of stats.read.values()) expect(stamp).toMatch(/^\d+:\d+:\d+$/);
     // Only what a person may want to hear about: the torn line and the edited one.
     expect(warnings).toHaveLength(2);
     expect(warnings.find((w) => w.includes(SESSION_A))).toMatch(/skipped 1 line not JSON/);

@@ -2,7 +2,7 @@
  * `tokj import --from claude-code|seed-markdown` through the built binary. Skipped until
  * main.ts wires `--from` (these tests say what the wiring must do).
  */
-import { mkdirSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Big from 'big.js';
@@ -52,15 +52,37 @@ describe('tokj import --from claude-code', () => {
     ]);
   });
 
-  it.skipIf(!wired)('records nothing new when the same logs are imported again', async () => {
+  it.skipIf(!wired)('records nothing new when the same logs are imported again, and reads only what changed', async () => {
     const cwd = tempDir();
-    await tokj(cwd, ['import', '--from', 'claude-code', CLAUDE]);
+    const logs = path.join(tempDir(), 'claude');
+    cpSync(CLAUDE, logs, { recursive: true });
+    await tokj(cwd, ['import', '--from', 'claude-code', logs]);
     const root = path.join(cwd, '.ai_workflow');
     const before = snapshotFiles(path.join(root, 'monitoring', 'ledger'));
-    const again = await tokj(cwd, ['import', '--from', 'claude-code', CLAUDE, '--json']);
+    // Unchanged transcripts are not read again (a daily import of big logs).
+    const again = await tokj(cwd, ['import', '--from', 'claude-code', logs, '--json']);
     expect(again.exitCode, again.stderr).toBe(0);
-    expect(JSON.parse(again.stdout)).toMatchObject({ imported: 0, duplicates: 10 });
+    expect(JSON.parse(again.stdout)).toEqual({ imported: 0, duplicates: 0, sessions: 0, sessions_created: 0, unchanged_transcripts: 4 });
+    const text = await tokj(cwd, ['import', '--from', 'claude-code', logs]);
+    expect(text.stdout).toBe('Imported 0 calls: 4 transcripts unchanged since the last import (not read again).');
     expect(snapshotFiles(path.join(root, 'monitoring', 'ledger'))).toEqual(before);
+    // A transcript that changed is read again: its calls are already in the journal.
+    const changed = readdirSync(path.join(logs, 'projects'), { recursive: true, withFileTypes: true }).find((e) => e.isFile() && e.name.endsWith('.jsonl'))!;
+    const changedFile = path.join(changed.parentPath, changed.name);
+    appendFileSync(changedFile, '\n');
+    const third = await tokj(cwd, ['import', '--from', 'claude-code', logs, '--json']);
+    expect(third.exitCode, third.stderr).toBe(0);
+    expect(JSON.parse(third.stdout)).toMatchObject({ imported: 0, unchanged_transcripts: 3 });
+    expect(JSON.parse(third.stdout).duplicates).toBeGreaterThan(0);
+    expect(snapshotFiles(path.join(root, 'monitoring', 'ledger'))).toEqual(before);
+    // A ledger deleted to start over: the memo no longer holds, every transcript is read.
+    rmSync(path.join(root, 'monitoring', 'ledger'), { recursive: true });
+    rmSync(path.join(root, 'monitoring', 'sessions'), { recursive: true });
+    rmSync(path.join(root, 'work_journal'), { recursive: true });
+    rmSync(path.join(root, 'monitoring', '.state', 'journal.json'));
+    const fresh = await tokj(cwd, ['import', '--from', 'claude-code', logs, '--json']);
+    expect(fresh.exitCode, fresh.stderr).toBe(0);
+    expect(JSON.parse(fresh.stdout)).toMatchObject({ imported: 10, sessions: 3, unchanged_transcripts: 0 });
   });
 
   it.skipIf(!wired)('reads $CLAUDE_CONFIG_DIR (and ~/.claude) when no directory is given', async () => {

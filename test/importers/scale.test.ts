@@ -3,7 +3,7 @@
  * threads reading transcripts, and closed sessions' states written as one pack. Both must
  * give exactly what the in-process, one-file-per-session paths give.
  */
-import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 // The benchmark's generator: realistic transcripts (streamed snapshots, resumed sessions,
@@ -66,11 +66,13 @@ describe('a large Claude Code import', () => {
     expect(logAfter.at(-1)?.slice(0, 3)).toEqual(['after-import', expect.any(String), 'active']);
     expect(existsSync(path.join(stateDir, 'after-import.json'))).toBe(true);
 
-    // Importing the same logs again records nothing and leaves the ledger as it was.
+    // Importing the same logs again records nothing and leaves the ledger as it was: read
+    // again in full (no memo of what was read), every call is a duplicate.
     const ledger = snapshotFiles(path.join(root, 'monitoring', 'ledger'));
+    rmSync(path.join(root, 'monitoring', '.state', 'claude-code-import.json'));
     const again = await tokj(cwd, ['import', '--from', 'claude-code', tree, '--json'], { env: { TOKJ_IMPORT_WORKERS: '2' } });
     expect(again.exitCode, again.stderr).toBe(0);
-    expect(JSON.parse(again.stdout)).toMatchObject({ imported: 0, duplicates: expected.calls });
+    expect(JSON.parse(again.stdout)).toMatchObject({ imported: 0, duplicates: expected.calls, unchanged_transcripts: 0 });
     expect(snapshotFiles(path.join(root, 'monitoring', 'ledger'))).toEqual(ledger);
     expect((await tokj(cwd, ['doctor'])).exitCode).toBe(0);
   });

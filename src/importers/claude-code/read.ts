@@ -10,6 +10,7 @@
  * since, records only calls the journal does not hold yet.
  */
 import path from 'node:path';
+import { stampOf } from '../../io/fs.js';
 import { trace } from '../../io/trace.js';
 import type { ImportRecord, Warn } from '../types.js';
 import { loggedCost, type ClaudeEntry, type Skip } from './entry.js';
@@ -31,6 +32,11 @@ export interface ClaudeCodeOptions {
   env?: NodeJS.ProcessEnv;
   /** Bytes of transcripts read so far, of all: for a progress bar. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Transcripts (path -> stamp: size, mtime, inode) already imported whole into this journal:
+   * one still with that stamp is not read again (its calls are in the journal already).
+   */
+  unchanged?: ReadonlyMap<string, string>;
 }
 
 export interface ClaudeCodeStats {
@@ -42,10 +48,14 @@ export interface ClaudeCodeStats {
   /** Lines merged into a response already seen (streaming snapshots, resumed sessions). */
   duplicates: number;
   skipped: Partial<Record<Skip, number>>;
+  /** Transcripts not read: as they were when last imported (options.unchanged). */
+  unchanged: number;
+  /** Every transcript read, with its stamp taken before reading it. */
+  read: Map<string, string>;
 }
 
 export function newClaudeCodeStats(): ClaudeCodeStats {
-  return { files: 0, lines: 0, calls: 0, duplicates: 0, skipped: {} };
+  return { files: 0, lines: 0, calls: 0, duplicates: 0, skipped: {}, unchanged: 0, read: new Map() };
 }
 
 const SESSION_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -65,8 +75,19 @@ export function sessionIdFor(raw: string | null, file: string): string {
 export async function* readClaudeCode(where: string | readonly string[], options: ClaudeCodeOptions = {}): AsyncGenerator<ImportRecord> {
   const stats = options.stats ?? newClaudeCodeStats();
   const costs = options.costs ?? 'auto';
-  const files = orderOldestFirst(findTranscripts(typeof where === 'string' ? [where] : where, options.warn));
-  trace(`transcripts found: ${files.length}`);
+  const found = findTranscripts(typeof where === 'string' ? [where] : where, options.warn);
+  // A stamp taken before reading: a file that grows meanwhile is read again next time.
+  const toRead = found.filter((file) => {
+    const stamp = stampIfExists(file);
+    if (stamp !== null && options.unchanged?.get(file) === stamp) {
+      stats.unchanged += 1;
+      return false;
+    }
+    if (stamp !== null) stats.read.set(file, stamp);
+    return true;
+  });
+  const files = orderOldestFirst(toRead);
+  trace(`transcripts found: ${found.length}, to read: ${files.length}`);
   const done = new Set<string>();
   const interned = new Map<string, string>();
   const intern = (s: string): string => {
@@ -82,6 +103,7 @@ export async function* readClaudeCode(where: string | readonly string[], options
     stats.duplicates += result.duplicates;
     for (const [why, n] of Object.entries(result.skipped) as Array<[Skip, number]>) stats.skipped[why] = (stats.skipped[why] ?? 0) + n;
     if (result.unreadable !== undefined) {
+      stats.read.delete(file);
       options.warn?.(`${file} ${result.unreadable === 'ENOENT' ? 'disappeared while it was read' : 'cannot be read (permission denied)'}; skipped`);
       continue;
     }
@@ -130,6 +152,14 @@ function projectDirName(file: string): string | null {
   const parts = file.split(path.sep);
   const at = parts.lastIndexOf('projects');
   return at >= 0 && at + 2 < parts.length ? parts[at + 1]! : null;
+}
+
+function stampIfExists(file: string): string | null {
+  try {
+    return stampOf(file);
+  } catch {
+    return null;
+  }
 }
 
 /** Oldest file first (by its first timestamp; files without one last), then by name. */
