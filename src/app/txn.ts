@@ -6,7 +6,7 @@
  *
  * Every state records, per ledger segment, the offset it has applied, and an entry is
  * applied only past that offset, so replay after a crash at any point is idempotent. Every view
- * carries the SHA-1 it was written with; a view that does not match is re-parsed and
+ * state keeps the stamp its file was written with; a view that does not match is re-parsed and
  * rendered whole, so a crash between writing a view and its state cannot double a row.
  */
 import path from 'node:path';

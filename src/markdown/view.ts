@@ -1,8 +1,8 @@
 /**
  * Opens a markdown view for editing. Fast path: the file is byte-for-byte what the tool
- * last wrote (same SHA-1 as the cached one), so the cached spans of the tool's blocks are
- * still right and nothing is parsed — this keeps `tokj record` cheap however long a table
- * grows. Slow path (first write, or a person or formatter changed the file): parse once,
+ * last wrote (the same stamp — size, mtime, inode — as the cached one), so the cached spans
+ * of the tool's blocks are still right and nothing is parsed — this keeps `tokj record`
+ * cheap however long a table grows. Slow path (first write, or a person or formatter changed the file): parse once,
  * locate the blocks, insert any that are missing, and tell the caller to render them whole.
  */
 import { DocEditor, type Regions } from './editor.js';
