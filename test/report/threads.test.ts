@@ -11,16 +11,12 @@ import { describe, expect, it } from 'vitest';
 import { cutLedger } from '../../src/report/parallel.js';
 import { readLedger, readLedgerPieces } from '../../src/report/read-ledger.js';
 import { tokj } from '../helpers.js';
+import { seededRandom } from '../providers/helpers.js';
 import { callLine, endLine, journalWith, startLine } from './helpers.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 0x100000000);
-}
 
 /** Four segments (two months, two hosts), about 6,000 lines. */
 function ledger(): Record<string, string[]> {
-  const r = rng(42);
+  const r = seededRandom(42);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const segments: Record<string, string[]> = { '2026-10.alpha.jsonl': [], '2026-10.beta.jsonl': [], '2026-11.alpha.jsonl': [], '2026-11.beta.jsonl': [] };
   const names = Object.keys(segments);
