@@ -34,7 +34,7 @@ interface ConfigCache extends JournalConfig {
 const EMPTY: JournalConfig = { settings: {}, prices: [] };
 
 export async function parseConfig(text: string, fileLabel: string): Promise<JournalConfig> {
-  const located = locateBlocks(await parseMarkdownLazily(text), CONFIG_BLOCKS, fileLabel);
+  const located = locateBlocks(await parseMarkdownLazily(text), CONFIG_BLOCKS, fileLabel, text);
   const settings: Record<string, string> = {};
   for (const cells of located.rowCells.settings ?? []) {
     const key = (cells[0] ?? '').trim();

@@ -5,12 +5,13 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { applyCallToJournal, applySessionEndToJournal, applySessionStartToJournal, newJournalState, type JournalState } from '../core/journal-state.js';
-import { applyCallToSession, applyEndToSession, isFirstCallOnModel, newSessionState, type SessionState } from '../core/session-state.js';
-import type { TokjError } from '../core/errors.js';
+import { canonicalJournal, newJournalState, putInOrder, STATE_VERSION, type JournalState } from '../core/journal-state.js';
+import { canonicalSession, sessionOrderKey, type SessionState } from '../core/session-state.js';
+import { foldEntry, type FoldTarget } from '../core/fold.js';
+import { entryKey } from '../core/entry-key.js';
+import { TokjError } from '../core/errors.js';
 import { scanLedger } from '../ledger/store.js';
-import { markApplied } from '../ledger/cursor.js';
-import { checkCanAdd } from '../core/totals.js';
+import { isApplied, sameApplied, type Applied } from '../ledger/cursor.js';
 import { readStamped, readTextIfExists } from '../io/fs.js';
 import type { Regions } from '../markdown/editor.js';
 import { locateBlocks, type BlockSpec } from '../markdown/locate.js';
@@ -36,12 +37,21 @@ interface Replayed {
   sessions: Map<string, SessionState>;
   journal: JournalState;
   problems: Problem[];
+  /** Lines past the journal state's cursor: not yet applied, so not expected in the views. */
+  pending: number;
 }
 
-function replay(layout: Layout): Replayed {
+/**
+ * The ledger folded from scratch, by the same fold every command uses (core/fold.ts), up to
+ * `upTo` (the journal state's cursor) when given: lines past it (another host's, just pulled)
+ * are what the next command applies, and are only counted.
+ */
+function replay(layout: Layout, upTo: Applied | null): Replayed {
+  let pending = 0;
   const problems: Problem[] = [];
   const sessions = new Map<string, SessionState>();
   const journal = newJournalState();
+  const target: FoldTarget = { journal, session: (id) => sessions.get(id) ?? null, adopt: (s) => sessions.set(s.session, s) };
   const ids = new Set<string>();
   const lines = scanLedger(layout.ledgerDir);
   const rel = (file: string): string => path.relative(layout.root, path.join(layout.ledgerDir, file));
@@ -53,43 +63,35 @@ function replay(layout: Layout): Replayed {
       }
       break;
     }
-    const { entry, at, end } = next.value;
+    const { entry, at } = next.value;
+    if (upTo !== null && !isApplied(upTo, at)) {
+      pending += 1;
+      continue;
+    }
     if (!entry) {
       problems.push({ file: `${rel(at.file)}@${at.offset}`, message: 'a line that is not a ledger entry', fix: 'inspect it; if it is garbage, move it out of the ledger by hand', fixable: false });
       continue;
     }
     if (ids.has(entry.id)) problems.push({ file: `${rel(at.file)}@${at.offset}`, message: `duplicate entry id ${entry.id}`, fix: 'remove the duplicate line by hand, then tokj rebuild', fixable: false });
     ids.add(entry.id);
-    if (entry.type === 'session_start') {
-      if (!sessions.has(entry.session)) {
-        sessions.set(entry.session, newSessionState(entry));
-        applySessionStartToJournal(journal, entry.session);
-      }
-      continue;
+    try {
+      foldEntry(target, entry, entryKey(entry.timestamp, at));
+    } catch (error) {
+      if (!(error instanceof TokjError) || error.code !== 'overflow') throw error;
+      problems.push({ file: `${rel(at.file)}@${at.offset}`, message: `${entry.id} would take a total past 2^53-1 (${Number.MAX_SAFE_INTEGER})`, fix: 'move this line out of the ledger by hand (keep it elsewhere), then tokj rebuild', fixable: false });
     }
-    const s = sessions.get(entry.session);
-    if (!s) {
-      problems.push({ file: `${rel(at.file)}@${at.offset}`, message: `entry ${entry.id} names session ${entry.session}, which never started`, fix: 'add its session_start line or remove the entry by hand', fixable: false });
-      continue;
-    }
-    if (entry.type === 'call') {
-      try {
-        checkCanAdd(s.totals, [entry], `session ${s.session}`);
-        checkCanAdd(journal.totals, [entry], 'the journal');
-      } catch (error) {
-        problems.push({ file: `${rel(at.file)}@${at.offset}`, message: (error as Error).message.replace(/; nothing was recorded.*$/, ''), fix: 'move this line out of the ledger by hand (keep it elsewhere), then tokj rebuild', fixable: false });
-        markApplied(s.applied, end);
-        continue;
-      }
-      applyCallToSession(s, entry, at);
-      applyCallToJournal(journal, entry, isFirstCallOnModel(s, entry, at));
-    } else {
-      applyEndToSession(s, entry);
-      applySessionEndToJournal(journal, entry.session);
-    }
-    markApplied(s.applied, end);
   }
-  return { sessions, journal, problems };
+  for (const s of sessions.values()) {
+    if (s.start_key === null) problems.push({ file: rel(''), message: `session ${s.session} has entries but no session_start`, fix: 'add its session_start line or remove its entries by hand', fixable: false });
+  }
+  putInOrder(journal, (id) => sessionOrderKey(sessions.get(id)!));
+  return { sessions, journal, problems, pending };
+}
+
+/** What a state says about the ledger, without its bookkeeping (cursor, view spans, pending writes). */
+function content(state: object): string {
+  const { applied: _a, view: _v, pending_sessions: _p, ...rest } = state as Record<string, unknown>;
+  return JSON.stringify(rest);
 }
 
 const REBUILD = 'tokj rebuild (or tokj doctor --fix) regenerates it from the ledger, keeping what people wrote';
@@ -102,7 +104,7 @@ interface SessionBlocks {
 }
 
 async function blocksByParsing(text: string, specs: BlockSpec[], label: string): Promise<SessionBlocks> {
-  const located = locateBlocks(await parseMarkdownLazily(text, { elideRowsFrom: ELIDE_ROWS_FROM }), specs, label);
+  const located = locateBlocks(await parseMarkdownLazily(text, { elideRowsFrom: ELIDE_ROWS_FROM }), specs, label, text);
   return { missing: located.missing.map((b) => b.section), usageRows: located.rowCounts.usage ?? 0, summary: text.slice(...(located.regions.summary ?? [0, 0])) };
 }
 
@@ -114,14 +116,36 @@ function blocksAtSpans(text: string, regions: Regions, specs: BlockSpec[]): Sess
   return { missing: [], usageRows: usage.split('\n').length - 2, summary: text.slice(...regions.summary!) };
 }
 
-export async function diagnose(layout: Layout): Promise<Problem[]> {
-  const { sessions, journal, problems } = replay(layout);
+export interface Diagnosis {
+  problems: Problem[];
+  /** Ledger lines the derived state has not applied yet (the next command applies them). */
+  pending: number;
+}
+
+export async function diagnose(layout: Layout): Promise<Diagnosis> {
+  let stored: JournalState | null = null;
+  try {
+    stored = readJson<JournalState>(path.join(layout.stateDir, 'journal.json'));
+  } catch {
+    // damaged: every command rebuilds it (with a warning)
+  }
+  // Derived state that is missing or from another version is rebuilt by the next command:
+  // not a problem. State a command would trust must agree with the ledger.
+  const trusted = stored?.v === STATE_VERSION ? stored : null;
+  const { sessions, journal, problems, pending } = replay(layout, trusted?.applied ?? null);
   const rel = (file: string): string => path.relative(layout.root, file);
   const states = new SessionStates(layout);
   for (const [id, expected] of sessions) {
-    const state = states.read(id, () => true);
-    const stateMatches = state !== null && JSON.stringify(state.totals) === JSON.stringify(expected.totals) && state.status === expected.status;
-    if (!stateMatches) {
+    let state: SessionState | null = null;
+    try {
+      state = trusted ? states.read(id, () => true) : null;
+    } catch {
+      problems.push({ file: rel(sessionStatePath(layout, id)), message: `derived state of session ${id} is damaged`, fix: REBUILD, fixable: true });
+    }
+    // A state the next command would refold (missing, or left behind by a crash) is not trusted.
+    const usable = state !== null && state.v === 3 && !(trusted!.pending_sessions.includes(id) && !sameApplied(state.applied, trusted!.applied));
+    const stateMatches = usable && content(canonicalSession(state!)) === content(canonicalSession(expected));
+    if (usable && !stateMatches) {
       problems.push({ file: rel(sessionStatePath(layout, id)), message: `derived state of session ${id} does not match the ledger`, fix: REBUILD, fixable: true });
     }
     const mdFile = sessionMdPath(layout, id);
@@ -133,7 +157,7 @@ export async function diagnose(layout: Layout): Promise<Problem[]> {
     try {
       // A file still as the tool wrote it with this (matching) state is read at its cached
       // spans: a journal of thousands of sessions is checked without parsing each one.
-      const cached = stateMatches && state.view?.stamp === doc.stamp ? blocksAtSpans(doc.text, state.view.regions, sessionBlocks(expected)) : null;
+      const cached = stateMatches && state!.view?.stamp === doc.stamp ? blocksAtSpans(doc.text, state!.view.regions, sessionBlocks(expected)) : null;
       const blocks = cached ?? (await blocksByParsing(doc.text, sessionBlocks(expected), rel(mdFile)));
       if (blocks.missing.length > 0) problems.push({ file: rel(mdFile), message: `missing: ${blocks.missing.join(', ')}`, fix: REBUILD, fixable: true });
       else if (blocks.usageRows !== expected.totals.calls) problems.push({ file: rel(mdFile), message: `Usage Tracking has ${blocks.usageRows} rows; the ledger holds ${expected.totals.calls} calls`, fix: REBUILD, fixable: true });
@@ -146,16 +170,15 @@ export async function diagnose(layout: Layout): Promise<Problem[]> {
       problems.push({ file: rel(mdFile), message: (error as TokjError).message, fix: 'repair the table by hand (or delete it: tokj rebuild regenerates it)', fixable: false });
     }
   }
-  const journalState = readJson<JournalState>(path.join(layout.stateDir, 'journal.json'));
-  if (sessions.size > 0 && (!journalState || JSON.stringify(journalState.totals) !== JSON.stringify(journal.totals))) {
-    problems.push({ file: rel(path.join(layout.stateDir, 'journal.json')), message: 'journal totals do not match the ledger', fix: REBUILD, fixable: true });
+  if (trusted && content(canonicalJournal(trusted)) !== content(canonicalJournal(journal))) {
+    problems.push({ file: rel(path.join(layout.stateDir, 'journal.json')), message: 'journal state does not match the ledger', fix: REBUILD, fixable: true });
   }
   const journalText = readTextIfExists(layout.journalMd);
   if (journalText === null) {
     if (sessions.size > 0) problems.push({ file: rel(layout.journalMd), message: 'the main journal is missing', fix: REBUILD, fixable: true });
   } else {
     try {
-      const located = locateBlocks(await parseMarkdownLazily(journalText), JOURNAL_BLOCKS, rel(layout.journalMd));
+      const located = locateBlocks(await parseMarkdownLazily(journalText), JOURNAL_BLOCKS, rel(layout.journalMd), journalText);
       const summary = located.rowCells.summary ?? [];
       const total = summary[summary.length - 1];
       const t = journal.totals;
@@ -177,5 +200,5 @@ export async function diagnose(layout: Layout): Promise<Problem[]> {
       }
     }
   }
-  return problems;
+  return { problems, pending };
 }

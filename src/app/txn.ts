@@ -1,22 +1,26 @@
 /**
  * A journal transaction: under the journal lock, bring derived state up to the ledger
- * (replaying lines a killed process appended but did not apply), append new entries —
- * the ledger line is the commit point — then write each touched session view and state,
- * and the main journal view and state.
+ * (replaying lines a killed process or another host appended), append new entries — the
+ * ledger line is the commit point — then write the touched views and states.
  *
- * Every state records, per ledger segment, the offset it has applied, and an entry is
- * applied only past that offset, so replay after a crash at any point is idempotent. Every view
- * state keeps the stamp its file was written with; a view that does not match is re-parsed and
- * rendered whole, so a crash between writing a view and its state cannot double a row.
+ * State and ledger stay in step by one rule: the journal state's cursor says which lines
+ * have been folded (core/fold.ts) into it AND into the states of their sessions. A
+ * commit writes the views, then the journal state (listing the sessions it is about to
+ * write), then those session states. A crash after the journal state leaves a listed
+ * session behind; the next transaction finds it out of step and refolds it from the ledger.
+ * Every view state keeps the stamp its file was written with; a view that does not match
+ * is re-parsed and rendered whole, so a crash between a view and its state cannot double a row.
  */
 import path from 'node:path';
-import { readFileSync, rmSync, truncateSync } from 'node:fs';
-import { applyCallToJournal, applySessionEndToJournal, applySessionStartToJournal, newJournalState, STATE_VERSION, type JournalState } from '../core/journal-state.js';
-import { applyCallToSession, applyEndToSession, isFirstCallOnModel, newSessionState, type SessionState } from '../core/session-state.js';
-import { isApplied, markApplied, type Cursor } from '../ledger/cursor.js';
+import { readFileSync, rmSync } from 'node:fs';
+import { canonicalJournal, newJournalState, putInOrder, STATE_VERSION, type JournalState } from '../core/journal-state.js';
+import { canonicalSession, emptySessionState, sessionOrderKey, type SessionState } from '../core/session-state.js';
+import { foldEntry, type FoldTarget } from '../core/fold.js';
+import { entryKey } from '../core/entry-key.js';
+import { markApplied, sameApplied, type Applied, type Cursor } from '../ledger/cursor.js';
 import { TokjError } from '../core/errors.js';
 import type { CallRecord, LedgerEntry } from '../ledger/record.js';
-import { appendEntries, listSegments, scanLedger, scanSegment, segmentName, segmentSize } from '../ledger/store.js';
+import { appendEntries, listSegments, segmentName } from '../ledger/store.js';
 import { ensureDir, readStamped, stampOf, writeAtomic } from '../io/fs.js';
 import { withLock } from '../io/lock.js';
 import { inside } from '../io/paths.js';
@@ -29,6 +33,7 @@ import { SessionStates } from './session-states.js';
 import { RequestIndex } from './request-index.js';
 import { appendAlertLog, readAlertLog, type Alert } from './alerts.js';
 import { readJson, writeJson } from './state-store.js';
+import { callsInOrder, moveTornTail, replayPast, sessionEntries, type KeyedEntry } from './replay.js';
 
 /**
  * Refuses to work in a journal whose own folders are symbolic links leading outside it:
@@ -81,13 +86,20 @@ export class JournalTxn {
   readonly journal: JournalState;
   readonly requests: RequestIndex;
   private readonly states: SessionStates;
-  private readonly sessions = new Map<string, SessionState | null>();
-  /** The journal state was missing or out of date: session states are rebuilt too. */
+  private readonly sessions = new Map<string, SessionState>();
+  /** The journal state was missing or out of date: everything is replayed from the ledger. */
   private readonly fresh: boolean;
-  private readonly newCalls = new Map<string, CallRecord[]>();
+  /** The journal's cursor as stored: what every loaded session state must be in step with. */
+  private readonly storedCursor: Applied;
+  private known: Set<string> | null = null;
+  private readonly newCalls = new Map<string, Array<KeyedEntry<CallRecord>>>();
+  /** Sessions whose usage table is rendered whole (a call arrived out of order, or the state was refolded). */
+  private readonly wholeUsage = new Set<string>();
+  private reorderSessions = false;
   private readonly touched = new Set<string>();
   private journalTouched = false;
   private readonly newAlerts: Alert[] = [];
+  private readonly target: FoldTarget;
 
   /** Logs an alert and adds it to the journal's Alerts table. */
   addAlert(alert: Alert): void {
@@ -101,10 +113,16 @@ export class JournalTxn {
     /** A rebuild's views from before: spans reused where a file is as the tool wrote it. */
     private readonly kept: KeptViews | null = null,
   ) {
-    const stored = readJson<JournalState>(this.journalStatePath());
+    let stored: JournalState | null = null;
+    try {
+      stored = readJson<JournalState>(this.journalStatePath());
+    } catch {
+      ctx.warn('the derived journal state was damaged; rebuilding it from the ledger');
+    }
     // State written by another version of tokj is not trusted: it is rebuilt from the ledger.
     this.fresh = stored?.v !== STATE_VERSION;
     this.journal = this.fresh ? newJournalState() : stored!;
+    this.storedCursor = { ...this.journal.applied };
     // The request-id index is derived from the ledger too: rebuilt with the journal state, so
     // ids of a ledger that was deleted (to start over) do not block importing the calls again.
     if (this.fresh) {
@@ -113,6 +131,14 @@ export class JournalTxn {
     }
     this.requests = new RequestIndex(ctx.layout.requestIdDir);
     this.states = new SessionStates(ctx.layout);
+    this.target = {
+      journal: this.journal,
+      session: (id) => this.session(id),
+      adopt: (s) => {
+        this.sessions.set(s.session, s);
+        this.knownIds().add(s.session);
+      },
+    };
   }
 
   /**
@@ -149,23 +175,43 @@ export class JournalTxn {
     return path.join(this.ctx.layout.stateDir, 'journal.json');
   }
 
-  session(id: string): SessionState | null {
-    if (!this.sessions.has(id)) {
-      const stored = this.fresh ? null : this.states.read(id, () => this.isKnown(id));
-      this.sessions.set(id, stored?.v === STATE_VERSION ? stored : null);
-    }
-    return this.sessions.get(id) ?? null;
+  private knownIds(): Set<string> {
+    this.known ??= new Set(this.journal.session_order);
+    return this.known;
   }
 
-  private readonly knownIds = new Set<string>();
-  private knownUpTo = 0;
+  /** The session's state, or null when the ledger (as folded so far) has no entry of it. */
+  session(id: string): SessionState | null {
+    const cached = this.sessions.get(id);
+    if (cached) return cached;
+    if (this.fresh || !this.knownIds().has(id)) return null;
+    let s: SessionState | null = null;
+    try {
+      s = this.states.read(id, () => true);
+    } catch {
+      // damaged: refolded below
+    }
+    const inStep = s !== null && s.v === 3 && s.session === id && (!this.journal.pending_sessions.includes(id) || sameApplied(s.applied, this.storedCursor));
+    if (!inStep) s = this.refold(id);
+    this.sessions.set(id, s!);
+    return s;
+  }
 
-  /** Whether the journal state lists the session (then its state may be in a pack). */
-  private isKnown(id: string): boolean {
-    // session_order only grows: add what was appended since the last look.
-    const order = this.journal.session_order;
-    for (; this.knownUpTo < order.length; this.knownUpTo++) this.knownIds.add(order[this.knownUpTo]!);
-    return this.knownIds.has(id);
+  /**
+   * A session state that is missing, damaged or behind the journal (a crash between the
+   * journal's state and its own) is folded again from its ledger lines up to the journal's
+   * cursor, and its views are rendered whole.
+   */
+  private refold(id: string): SessionState {
+    const entries = sessionEntries(this.ctx.layout.ledgerDir, id, this.storedCursor);
+    const first = entries[0];
+    const s = emptySessionState(id, first?.entry.timestamp ?? '', first?.key ?? '');
+    // A scratch journal: the real one has folded these lines already.
+    const scratch: FoldTarget = { journal: newJournalState(), session: () => s, adopt: () => undefined };
+    for (const { entry, key } of entries) foldEntry(scratch, entry, key);
+    this.touched.add(id);
+    this.wholeUsage.add(id);
+    return s;
   }
 
   /** Appends entries to this host's ledger segment in one write and applies them. */
@@ -188,127 +234,61 @@ export class JournalTxn {
   }
 
   private apply(entry: LedgerEntry, at: Cursor, end: Cursor): void {
-    const toJournal = !isApplied(this.journal.applied, at);
-    if (entry.type === 'session_start') {
-      let s = this.session(entry.session);
-      if (!s) {
-        s = newSessionState(entry);
-        this.sessions.set(entry.session, s);
-      }
-      if (!isApplied(s.applied, at)) {
-        markApplied(s.applied, end);
-        this.touched.add(s.session);
-      }
-      if (toJournal && !this.isKnown(entry.session)) applySessionStartToJournal(this.journal, entry.session);
-    } else {
-      const s = this.session(entry.session);
-      if (!s) {
-        this.ctx.warn(`ledger entry ${entry.id} names session ${entry.session}, which has no session_start; skipped (run \`tokj doctor\`)`);
-      } else if (entry.type === 'call') {
-        const fresh = !isApplied(s.applied, at);
-        if (fresh) {
-          applyCallToSession(s, entry, at);
-          markApplied(s.applied, end);
-          this.touched.add(s.session);
-          const list = this.newCalls.get(s.session) ?? [];
-          list.push(entry);
-          this.newCalls.set(s.session, list);
-        }
-        if (toJournal) applyCallToJournal(this.journal, entry, isFirstCallOnModel(s, entry, at));
-        if (entry.request_id !== null) this.requests.add(entry.request_id, entry.id);
-      } else {
-        if (!isApplied(s.applied, at)) {
-          applyEndToSession(s, entry);
-          markApplied(s.applied, end);
-          this.touched.add(s.session);
-        }
-        if (toJournal) applySessionEndToJournal(this.journal, entry.session);
-      }
+    const key = entryKey(entry.timestamp, at);
+    let folded;
+    try {
+      folded = foldEntry(this.target, entry, key);
+    } catch (error) {
+      // A line an older tokj let in that takes a total past 2^53-1: skipped with a warning
+      // instead of stopping every command (doctor reports it).
+      if (!(error instanceof TokjError) || error.code !== 'overflow') throw error;
+      this.ctx.warn(`ledger ${at.file} at byte ${at.offset}: ${entry.id} cannot be totalled exactly (past 2^53-1); skipped (run \`tokj doctor\`)`);
+      this.skipLine(end);
+      return;
     }
-    if (toJournal) {
-      markApplied(this.journal.applied, end);
-      this.journalTouched = true;
+    markApplied(this.journal.applied, end);
+    this.journalTouched = true;
+    const id = folded.session.session;
+    this.touched.add(id);
+    if (folded.reorderSessions) this.reorderSessions = true;
+    if (entry.type === 'call') {
+      if (folded.callOutOfOrder) this.wholeUsage.add(id);
+      const list = this.newCalls.get(id);
+      if (list) list.push({ entry, key });
+      else this.newCalls.set(id, [{ entry, key }]);
+      if (entry.request_id !== null) this.requests.add(entry.request_id, entry.id);
     }
   }
 
+  private skipLine(end: Cursor): void {
+    markApplied(this.journal.applied, end);
+    this.journalTouched = true;
+  }
+
   /**
-   * Applies ledger lines this journal state has not seen: lines a killed process appended
-   * but never applied, and lines other hosts appended to their own segments (git pull).
-   * Two passes over the new lines, so a session's start is known before any of its calls
-   * whatever order the segment names sort in, without holding the lines in memory.
+   * Applies the ledger lines this journal has not folded: lines a killed process appended
+   * but never applied, lines other hosts appended to their own segments (git pull), or the
+   * whole ledger when the derived state is new. Sessions a crash left behind are refolded first.
    */
   private recover(): void {
-    this.replay();
+    for (const id of this.journal.pending_sessions) this.session(id);
+    replayPast(this.ctx.layout.ledgerDir, this.journal.applied, {
+      entry: (entry, at, end) => this.apply(entry, at, end),
+      garbage: (at, end) => {
+        this.ctx.warn(`ledger ${at.file} at byte ${at.offset} holds a line that is not a ledger entry; skipped (run \`tokj doctor\`)`);
+        this.skipLine(end);
+      },
+      torn: (torn) => {
+        const aside = moveTornTail(this.ctx.layout.ledgerDir, torn);
+        this.ctx.warn(`the ledger's last line in ${torn.file} was cut short by an interrupted write; moved it to ${path.relative(this.ctx.layout.root, aside)}`);
+      },
+    });
     this.requests.flush();
   }
 
-  private replay(): void {
-    const { ledgerDir } = this.ctx.layout;
-    const behind = listSegments(ledgerDir).filter((file) => segmentSize(ledgerDir, file) > (this.journal.applied[file] ?? 0));
-    if (behind.length === 0) return;
-    const from = new Map(behind.map((file) => [file, this.journal.applied[file] ?? 0]));
-    for (const file of behind) {
-      const lines = scanSegment(ledgerDir, file, from.get(file));
-      for (let next = lines.next(); !next.done; next = lines.next()) {
-        if (next.value.entry?.type === 'session_start') this.apply(next.value.entry, next.value.at, next.value.end);
-      }
-    }
-    for (const file of behind) {
-      const lines = scanSegment(ledgerDir, file, from.get(file));
-      for (;;) {
-        const next = lines.next();
-        if (next.done) {
-          if (next.value) this.moveTornTail(next.value);
-          break;
-        }
-        const { entry, at, end } = next.value;
-        if (entry?.type === 'session_start') continue;
-        if (entry) this.applyOrSkip(entry, at, end);
-        else {
-          this.ctx.warn(`ledger ${at.file} at byte ${at.offset} holds a line that is not a ledger entry; skipped (run \`tokj doctor\`)`);
-          markApplied(this.journal.applied, end);
-          this.journalTouched = true;
-        }
-      }
-    }
-  }
-
-  /**
-   * Replay of a line that cannot be applied (one written by an older tokj that took a total
-   * past 2^53-1) skips it with a warning instead of stopping every command: doctor reports it.
-   */
-  private applyOrSkip(entry: LedgerEntry, at: Cursor, end: Cursor): void {
-    try {
-      this.apply(entry, at, end);
-    } catch (error) {
-      if (!(error instanceof TokjError) || error.code !== 'overflow') throw error;
-      this.ctx.warn(`ledger ${at.file} at byte ${at.offset}: ${entry.id} cannot be totalled exactly (past 2^53-1); skipped (run \`tokj doctor\`)`);
-      markApplied(this.journal.applied, end);
-      this.journalTouched = true;
-    }
-  }
-
-  /** A last line without its newline (a write cut short) is moved aside, never dropped. */
-  private moveTornTail(torn: Cursor): void {
-    const { ledgerDir } = this.ctx.layout;
-    const file = path.join(ledgerDir, torn.file);
-    const tail = readFileSync(file).subarray(torn.offset);
-    const aside = path.join(ledgerDir, 'torn', `${torn.file}.${torn.offset}.partial`);
-    ensureDir(path.dirname(aside));
-    writeAtomic(aside, tail.toString('utf8'));
-    truncateSync(file, torn.offset);
-    this.ctx.warn(`the ledger's last line in ${torn.file} was cut short by an interrupted write; moved it to ${path.relative(this.ctx.layout.root, aside)}`);
-  }
-
-  /** Every call of one session, from the ledger (only when its view must be rendered whole). */
+  /** Every call of one session in view order (only when its view must be rendered whole). */
   sessionCalls(s: SessionState): CallRecord[] {
-    const calls: CallRecord[] = [];
-    const needle = `"session":${JSON.stringify(s.session)}`;
-    for (const line of scanLedger(this.ctx.layout.ledgerDir)) {
-      if (!line.text.includes(needle)) continue;
-      if (line.entry?.type === 'call' && line.entry.session === s.session && isApplied(s.applied, line.at)) calls.push(line.entry);
-    }
-    return calls;
+    return callsInOrder(sessionEntries(this.ctx.layout.ledgerDir, s.session, this.journal.applied));
   }
 
   private readonly openedViews = new Map<string, OpenedView>();
@@ -320,7 +300,7 @@ export class JournalTxn {
       const { layout } = this.ctx;
       const file = sessionMdPath(layout, s.session);
       const specs = sessionBlocks(s);
-      const cache = s.view ?? this.kept?.sessions.get(s.session) ?? null;
+      const cache = this.wholeUsage.has(s.session) ? null : (s.view ?? this.kept?.sessions.get(s.session) ?? null);
       view = await openView(readStamped(file), cache, specs, path.relative(layout.root, file), () => sessionSkeleton(sessionTemplate(), s.session, specs), {
         renderWhole: this.kept !== null,
         // The usage table is rendered whole from the ledger after a parse: its cells are not needed.
@@ -379,8 +359,19 @@ export class JournalTxn {
     }
   }
 
+  private allSessions(): SessionState[] {
+    return this.journal.session_order.map((id) => this.session(id)).filter((s): s is SessionState => s !== null);
+  }
+
   private async commit(): Promise<void> {
     const { layout } = this.ctx;
+    if (this.reorderSessions) putInOrder(this.journal, (id) => sessionOrderKey(this.session(id)!));
+    // A journal view rendered whole reads every session: states that must be refolded are
+    // found now, so their own views and states are written in this commit too.
+    if (this.journalTouched || this.touched.size > 0) {
+      const view = await this.journalView();
+      if (view.reparsed || this.reorderSessions) this.allSessions();
+    }
     const changed: SessionState[] = [];
     for (const id of this.touched) {
       const s = this.session(id);
@@ -388,8 +379,9 @@ export class JournalTxn {
       const view = await this.sessionView(s);
       trace('session view open');
       const fresh = this.newCalls.get(id) ?? [];
+      const whole = view.reparsed || this.wholeUsage.has(id);
       // A session whose every call was applied in this run (import, rebuild) needs no scan.
-      updateSessionView(view, s, fresh, () => (fresh.length === s.totals.calls ? fresh : this.sessionCalls(s)));
+      updateSessionView(view, s, whole ? null : fresh.map((c) => c.entry), () => (fresh.length === s.totals.calls ? callsInOrder(fresh) : this.sessionCalls(s)));
       const file = sessionMdPath(layout, id);
       ensureDir(path.dirname(file));
       trace('session view updated');
@@ -398,20 +390,24 @@ export class JournalTxn {
       s.view = cacheOf(view.editor, stampOf(file));
       changed.push(s);
     }
-    this.states.write(changed);
-    if (!this.journalTouched && changed.length === 0) return;
-    trace('session state written');
-    const view = await this.journalView();
-    updateJournalView(view, this.journal, {
-      sessions: changed,
-      allSessions: () => this.journal.session_order.map((id) => this.session(id)).filter((s): s is SessionState => s !== null),
-      alerts: this.newAlerts,
-      allAlerts: () => readAlertLog(layout),
-    });
-    ensureDir(path.dirname(layout.journalMd));
-    trace('journal view updated');
-    writeAtomic(layout.journalMd, view.editor.text);
-    this.journal.view = cacheOf(view.editor, stampOf(layout.journalMd));
-    writeJson(this.journalStatePath(), this.journal);
+    if (this.journalTouched || changed.length > 0) {
+      const view = await this.journalView();
+      updateJournalView(view, this.journal, {
+        sessions: changed,
+        wholeLog: this.reorderSessions,
+        allSessions: () => this.allSessions(),
+        alerts: this.newAlerts,
+        allAlerts: () => readAlertLog(layout),
+      });
+      ensureDir(path.dirname(layout.journalMd));
+      trace('journal view updated');
+      writeAtomic(layout.journalMd, view.editor.text);
+      this.journal.view = cacheOf(view.editor, stampOf(layout.journalMd));
+      this.journal.pending_sessions = changed.map((s) => s.session);
+      writeJson(this.journalStatePath(), canonicalJournal(this.journal));
+    }
+    for (const s of changed) s.applied = { ...this.journal.applied };
+    this.states.write(changed.map(canonicalSession));
+    trace('states written');
   }
 }

@@ -21,16 +21,20 @@ function print(problems: Problem[], ctx: Ctx): void {
 
 export async function doctor(options: DirOption & { fix?: boolean; json?: boolean }, ctx: Ctx): Promise<number> {
   const layout = existingLayout(ctx, options);
-  let problems = await diagnose(layout);
+  let { problems, pending } = await diagnose(layout);
   if (options.fix && problems.some((p) => p.fixable)) {
     // The transaction's recovery moves a torn tail aside; from scratch re-renders every view.
     await JournalTxn.run(txnContext(ctx, layout), () => undefined, { fromScratch: true });
     const before = problems.length;
-    problems = await diagnose(layout);
+    ({ problems, pending } = await diagnose(layout));
     ctx.err(`doctor --fix: repaired ${before - problems.length} problem(s)`);
   }
-  if (options.json) ctx.out(JSON.stringify({ clean: problems.length === 0, problems }));
-  else if (problems.length === 0) ctx.out('Journal is consistent: ledger, derived state and markdown agree.');
-  else print(problems, ctx);
+  const waiting = pending === 0 ? '' : ` ${pending} ledger line${pending === 1 ? ' is' : 's are'} not applied yet (another host's, or an interrupted command's): the next tokj command applies them.`;
+  if (options.json) ctx.out(JSON.stringify({ clean: problems.length === 0, problems, pending_lines: pending }));
+  else if (problems.length === 0) ctx.out(`Journal is consistent: ledger, derived state and markdown agree.${waiting}`);
+  else {
+    print(problems, ctx);
+    if (waiting) ctx.out(waiting.trim());
+  }
   return problems.length === 0 ? EXIT.ok : EXIT.alert;
 }

@@ -14,7 +14,7 @@ import { parseMoney } from '../core/money.js';
 import type { SessionEndEvent, SessionStartEvent, CallRecord } from '../ledger/record.js';
 import { readConfig } from '../app/config.js';
 import { PriceBook } from '../app/pricing.js';
-import { newSessionState } from '../core/session-state.js';
+import { sessionFromStart } from '../core/session-state.js';
 import { checkCanAdd } from '../core/totals.js';
 import { ensureLayout } from '../app/layout.js';
 import { buildCallRecords, type CallInput } from '../app/record.js';
@@ -240,7 +240,7 @@ export async function importRecords(sourceArg: string | undefined, options: Impo
       created = starts.length;
       // New sessions exist only in memory until everything has been checked: a refused
       // import (a total past 2^53-1) writes nothing at all.
-      const pending = new Map(starts.map((e) => [e.session, newSessionState(e)]));
+      const pending = new Map(starts.map((e) => [e.session, sessionFromStart(e, '')]));
       const calls: CallRecord[] = [];
       const ends: SessionEndEvent[] = [];
       const recordOptions = { config, prices: new PriceBook(layout.stateDir, config), configLabel: relativeToCwd(ctx, layout.configMd), now: ctx.now(), warn: (m: string) => ctx.err(`warning: ${m}`), allowDuplicate: options.allowDuplicate ?? false };

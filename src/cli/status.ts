@@ -47,7 +47,7 @@ function statusJson(s: SessionState): unknown {
     agent: s.agent,
     budget_usd: s.budget_usd,
     totals: s.totals,
-    by_model: Object.values(s.by_model).map(({ first_at: _first, ...m }) => m),
+    by_model: Object.values(s.by_model),
     by_agent: Object.entries(s.by_agent).map(([agent, t]) => ({ agent, ...t })),
   };
 }

@@ -1,28 +1,33 @@
 /**
  * What the tool knows about one session, derived from the ledger and kept beside it so a
- * record never re-reads history: metadata, totals, per-model and per-agent totals, the
- * ledger cursor applied so far, and the spans of its markdown view.
+ * record never re-reads history: metadata, totals, per-model and per-agent totals, and the
+ * spans of its markdown view.
+ *
+ * Applying entries is commutative: whatever order the ledger's lines arrive in (another
+ * host's lines after a git pull, a start written after its calls), the same set of entries
+ * gives the same state. Sums commute; of several session_start entries the earliest (by
+ * entry key, entry-key.ts) supplies the metadata, of several session_end entries the latest
+ * the status.
  */
 import type { CallRecord, SessionEndEvent, SessionStartEvent, SessionStatus } from '../ledger/record.js';
-import { sameCursor, type Applied, type Cursor } from '../ledger/cursor.js';
+import type { Applied } from '../ledger/cursor.js';
 import type { ViewCache } from '../markdown/view.js';
-import { addCall, emptyTotals, modelKey, type Totals } from './totals.js';
+import { addCall, emptyTotals, modelKey, sortedRecord, type Totals } from './totals.js';
 
 export interface ModelTotals extends Totals {
   provider: string;
   model: string;
-  /** Ledger position of the session's first call on this model (counts sessions per model). */
-  first_at: Cursor;
 }
 
 export interface SessionState {
-  v: 2;
+  v: 3;
   session: string;
   provider: string | null;
   model: string | null;
   agent: string | null;
   budget_usd: string | null;
   labels: Record<string, string>;
+  /** The session_start's time; until one is applied, the time of the session's first entry. */
   started: string;
   status: SessionStatus;
   ended: string | null;
@@ -31,21 +36,27 @@ export interface SessionState {
   totals: Totals;
   by_model: Record<string, ModelTotals>;
   by_agent: Record<string, Totals>;
-  /** Per ledger segment, the offset applied so far. */
+  /** Keys of the session_start and session_end that were taken, and of the latest call. */
+  start_key: string | null;
+  end_key: string | null;
+  last_call_key: string | null;
+  /** Key of the session's earliest entry: orders a session whose start is not (yet) known. */
+  first_key: string;
+  /** The journal's ledger cursor when this state was written (it had applied everything up to there). */
   applied: Applied;
   view: ViewCache | null;
 }
 
-export function newSessionState(event: SessionStartEvent): SessionState {
+export function emptySessionState(session: string, timestamp: string, key: string): SessionState {
   return {
-    v: 2,
-    session: event.session,
-    provider: event.provider,
-    model: event.model,
-    agent: event.agent,
-    budget_usd: event.budget_usd,
-    labels: event.labels,
-    started: event.timestamp,
+    v: 3,
+    session,
+    provider: null,
+    model: null,
+    agent: null,
+    budget_usd: null,
+    labels: {},
+    started: timestamp,
     status: 'active',
     ended: null,
     notes: null,
@@ -53,28 +64,77 @@ export function newSessionState(event: SessionStartEvent): SessionState {
     totals: emptyTotals(),
     by_model: {},
     by_agent: {},
+    start_key: null,
+    end_key: null,
+    last_call_key: null,
+    first_key: key,
     applied: {},
     view: null,
   };
 }
 
-export function applyCallToSession(state: SessionState, record: CallRecord, at: Cursor): void {
-  addCall(state.totals, record);
-  const key = modelKey(record.provider, record.model);
-  const perModel = (state.by_model[key] ??= { ...emptyTotals(), provider: record.provider, model: record.model, first_at: at });
+/** Where the session sits in the journal's Detailed Usage Log: by its start. */
+export function sessionOrderKey(s: SessionState): string {
+  return s.start_key ?? s.first_key;
+}
+
+function noteFirst(s: SessionState, timestamp: string, key: string): void {
+  if (key < s.first_key) {
+    s.first_key = key;
+    if (s.start_key === null) s.started = timestamp;
+  }
+}
+
+export function applyStartToSession(s: SessionState, event: SessionStartEvent, key: string): void {
+  noteFirst(s, event.timestamp, key);
+  if (s.start_key !== null && s.start_key <= key) return;
+  s.start_key = key;
+  s.provider = event.provider;
+  s.model = event.model;
+  s.agent = event.agent;
+  s.budget_usd = event.budget_usd;
+  s.labels = event.labels;
+  s.started = event.timestamp;
+}
+
+export interface CallApplied {
+  /** The session had no call on this provider/model before: the journal counts one more session for it. */
+  newModel: boolean;
+  /** The call sorts before one applied earlier: its row cannot simply be appended. */
+  outOfOrder: boolean;
+}
+
+export function applyCallToSession(s: SessionState, record: CallRecord, key: string): CallApplied {
+  noteFirst(s, record.timestamp, key);
+  addCall(s.totals, record);
+  const mk = modelKey(record.provider, record.model);
+  const newModel = s.by_model[mk] === undefined;
+  const perModel = (s.by_model[mk] ??= { ...emptyTotals(), provider: record.provider, model: record.model });
   addCall(perModel, record);
-  addCall((state.by_agent[record.agent ?? '(none)'] ??= emptyTotals()), record);
+  addCall((s.by_agent[record.agent ?? '(none)'] ??= emptyTotals()), record);
+  const outOfOrder = s.last_call_key !== null && key < s.last_call_key;
+  if (!outOfOrder) s.last_call_key = key;
+  return { newModel, outOfOrder };
 }
 
-/** Whether the call at `at` was the session's first on its model (true on replay too). */
-export function isFirstCallOnModel(state: SessionState, record: CallRecord, at: Cursor): boolean {
-  const first = state.by_model[modelKey(record.provider, record.model)]?.first_at;
-  return first !== undefined && sameCursor(first, at);
+export function applyEndToSession(s: SessionState, event: SessionEndEvent, key: string): void {
+  noteFirst(s, event.timestamp, key);
+  if (s.end_key !== null && s.end_key >= key) return;
+  s.end_key = key;
+  s.status = event.status;
+  s.ended = event.timestamp;
+  s.notes = event.notes;
+  s.errors = event.errors;
 }
 
-export function applyEndToSession(state: SessionState, event: SessionEndEvent): void {
-  state.status = event.status;
-  state.ended = event.timestamp;
-  state.notes = event.notes;
-  state.errors = event.errors;
+/** The state as stored: maps in key order, so the same ledger always gives the same bytes. */
+export function canonicalSession(s: SessionState): SessionState {
+  return { ...s, by_model: sortedRecord(s.by_model), by_agent: sortedRecord(s.by_agent), applied: sortedRecord(s.applied) };
+}
+
+/** A session as its start alone makes it (a new session not yet in the ledger). */
+export function sessionFromStart(event: SessionStartEvent, key: string): SessionState {
+  const s = emptySessionState(event.session, event.timestamp, key);
+  applyStartToSession(s, event, key);
+  return s;
 }

@@ -78,3 +78,10 @@ export function addCall(t: Totals, r: CallRecord): void {
 export function modelKey(provider: string, model: string): string {
   return `${provider}\u0000${model}`;
 }
+
+/** A copy of a map with its keys in sorted order (stored state must not depend on the order entries arrived in). */
+export function sortedRecord<T>(map: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const key of Object.keys(map).sort()) out[key] = map[key]!;
+  return out;
+}

@@ -23,3 +23,9 @@ export function markApplied(applied: Applied, end: Cursor): void {
 export function sameCursor(a: Cursor, b: Cursor): boolean {
   return a.file === b.file && a.offset === b.offset;
 }
+
+/** Whether two cursors name the same offsets (a segment at 0 counts as absent). */
+export function sameApplied(a: Applied, b: Applied): boolean {
+  const keys = Object.keys(a).filter((k) => a[k] !== 0);
+  return keys.length === Object.keys(b).filter((k) => b[k] !== 0).length && keys.every((k) => a[k] === b[k]);
+}

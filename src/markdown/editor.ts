@@ -131,6 +131,12 @@ export class DocEditor {
     this.setRegion(name, [at + leading.length, at + leading.length + content.length]);
   }
 
+  /** Inserts text right after a region; the region keeps its extent. */
+  insertAfter(name: string, content: string): void {
+    const end = this.span(name)[1];
+    this.splice(end, end, content, null);
+  }
+
   /** Appends to the end of an existing region (a table row, say); the region grows. */
   appendTo(name: string, content: string): void {
     const [start, end] = this.span(name);

@@ -21,6 +21,11 @@ export interface BlockSpec {
   label?: string;
   /** Tables: also report each body row's span keyed by its first cell's text. */
   rowsByKey?: boolean;
+  /**
+   * Tables whose every row the tool writes, always with a cell per column: a row with
+   * fewer cells is a person's line that joined the table (a formatter turned it into a row).
+   */
+  owned?: boolean;
 }
 
 export interface LocatedDoc {
@@ -35,6 +40,12 @@ export interface LocatedDoc {
   rowCells: Record<string, string[][]>;
   /** Body rows per table, counting rows a shortened parse left out (elide.ts). */
   rowCounts: Record<string, number>;
+  /**
+   * Lines inside a block that the tool did not write, per block: a line a person typed right
+   * under a table or list with no blank line joins it (CommonMark lazy continuation, GFM
+   * table rows). Each span starts at the newline before the line. The view moves them out.
+   */
+  foreign: Record<string, Span[]>;
 }
 
 export function plainText(node: Nodes): string {
@@ -101,8 +112,45 @@ function brokenTableLine(body: RootContent[], header: string[]): number | null {
   return null;
 }
 
-export function locateBlocks(root: Root, specs: BlockSpec[], fileLabel: string): LocatedDoc {
-  const located: LocatedDoc = { regions: {}, missing: [], sectionEnds: {}, rows: {}, rowCells: {}, rowCounts: {} };
+/** The offset of the end of the line holding `at` (its newline, or the end of the text). */
+function lineEnd(text: string, at: number): number {
+  const nl = text.indexOf('\n', at);
+  return nl === -1 ? text.length : nl;
+}
+
+/** Whether a table row is the tool's: a line that starts with a pipe, with every column when the table is owned. */
+function isToolRow(row: Table['children'][number], spec: BlockSpec, text: string): boolean {
+  const start = span(row)[0];
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  if (text.slice(lineStart, start + 1).trimStart()[0] !== '|') return false;
+  return !spec.owned || row.children.length === (spec.header?.length ?? 0);
+}
+
+/**
+ * The tool writes every block line by line: a table row per line, a list item per line, a
+ * paragraph on one line. What else the parser counted into the block is a person's.
+ */
+function foreignLines(node: RootContent, spec: BlockSpec, text: string): Span[] {
+  const out: Span[] = [];
+  if (node.type === 'table') {
+    for (const row of node.children.slice(1)) {
+      if (isToolRow(row, spec, text)) continue;
+      const [start, end] = span(row);
+      out.push([text.lastIndexOf('\n', start - 1), lineEnd(text, end)]);
+    }
+    return out;
+  }
+  const parts = node.type === 'list' ? node.children : [node];
+  for (const part of parts) {
+    const [start, end] = span(part);
+    const first = lineEnd(text, start);
+    if (end > first) out.push([first, end]);
+  }
+  return out;
+}
+
+export function locateBlocks(root: Root, specs: BlockSpec[], fileLabel: string, text: string): LocatedDoc {
+  const located: LocatedDoc = { regions: {}, missing: [], sectionEnds: {}, rows: {}, rowCells: {}, rowCounts: {}, foreign: {} };
   for (const spec of specs) {
     const section = sectionBody(root, spec.section);
     if (!section) {
@@ -127,8 +175,10 @@ export function locateBlocks(root: Root, specs: BlockSpec[], fileLabel: string):
       continue;
     }
     located.regions[spec.name] = span(node);
+    const foreign = foreignLines(node, spec, text);
+    if (foreign.length > 0) located.foreign[spec.name] = foreign;
     if (spec.kind === 'table' && node.type === 'table') {
-      const body = node.children.slice(1);
+      const body = node.children.slice(1).filter((r) => isToolRow(r, spec, text));
       located.rowCells[spec.name] = body.map((r) => r.children.map((c) => plainText(c)));
       located.rowCounts[spec.name] = body.length + elidedRows(node);
       if (spec.rowsByKey) {

@@ -5,7 +5,7 @@
  * cheap however long a table grows. Slow path (first write, or a person or formatter changed the file): parse once,
  * locate the blocks, insert any that are missing, and tell the caller to render them whole.
  */
-import { DocEditor, type Regions } from './editor.js';
+import { DocEditor, type Regions, type Span } from './editor.js';
 import type { StampedText } from '../io/fs.js';
 import { trace } from '../io/trace.js';
 import { headingText } from './direct.js';
@@ -61,7 +61,7 @@ export async function openView(
   trace(`view reparse ${fileLabel}`);
   const fresh = text === null ? await skeleton() : text;
   const source = typeof fresh === 'string' ? fresh : fresh.text;
-  const located = typeof fresh === 'string' ? locateBlocks(await parseMarkdownLazily(source, { elideRowsFrom: options.elideRowsFrom }), specs, fileLabel) : fresh.located;
+  const located = typeof fresh === 'string' ? locateBlocks(await parseMarkdownLazily(source, { elideRowsFrom: options.elideRowsFrom }), specs, fileLabel, source) : fresh.located;
   const regions: Regions = { ...located.regions };
   for (const [table, rows] of Object.entries(located.rows)) {
     for (const [key, span] of Object.entries(rows)) regions[rowRegion(table, key)] = span;
@@ -69,6 +69,7 @@ export async function openView(
   // Section ends ride along as empty regions so they shift with earlier insertions.
   for (const [section, end] of Object.entries(located.sectionEnds)) regions[sectionMark(section)] = [end, end];
   const editor = new DocEditor(source, regions);
+  for (const [name, spans] of Object.entries(located.foreign)) moveOut(editor, name, spans);
   const inserted = new Set<string>();
   for (const spec of located.missing) {
     // Keep the specs' order inside a section: after the previous block of the same section
@@ -90,6 +91,28 @@ export async function openView(
   }
   for (const section of Object.keys(located.sectionEnds)) editor.deleteRegion(sectionMark(section));
   return { editor, reparsed: true, inserted, rowCells: located.rowCells };
+}
+
+/**
+ * Moves a person's lines that joined one of the tool's blocks to just below it, after a blank
+ * line, so that they stay a person's text: the block is about to be rendered whole, and a
+ * line left inside it would be overwritten. Their leading spaces go (a formatter indents a
+ * continuation line; indented after the block it would join the block again).
+ */
+function moveOut(editor: DocEditor, name: string, spans: Span[]): void {
+  const [start, end] = editor.span(name);
+  const text = editor.text;
+  let own = '';
+  let at = start;
+  const moved: string[] = [];
+  for (const [from, to] of spans) {
+    own += text.slice(at, from);
+    for (const line of text.slice(from, to).split('\n')) if (line.trim() !== '') moved.push(line.trimStart());
+    at = to;
+  }
+  own += text.slice(at, end);
+  editor.replace(name, own);
+  if (moved.length > 0) editor.insertAfter(name, `\n\n${moved.join('\n')}`);
 }
 
 /** Cached spans are used only when every one lies inside the text. */

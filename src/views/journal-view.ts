@@ -20,11 +20,11 @@ export const LOG_HEADER = ['Session', 'Started', 'Status', 'Provider/Model', 'Ca
 export const ALERT_HEADER = ['Time', 'Kind', 'Session', 'Model', 'Value', 'Threshold', 'Average'];
 
 export const JOURNAL_BLOCKS: BlockSpec[] = [
-  { name: 'summary', section: 'Usage Summary', kind: 'table', header: SUMMARY_HEADER },
+  { name: 'summary', section: 'Usage Summary', kind: 'table', header: SUMMARY_HEADER, owned: true },
   { name: 'total', section: 'Usage Summary', kind: 'paragraph', label: 'Total Estimated Cost' },
-  { name: 'log', section: 'Detailed Usage Log', kind: 'table', header: LOG_HEADER, rowsByKey: true },
+  { name: 'log', section: 'Detailed Usage Log', kind: 'table', header: LOG_HEADER, rowsByKey: true, owned: true },
   { name: 'analysis', section: 'Usage Analysis', kind: 'list' },
-  { name: 'alerts', section: 'Alerts', kind: 'table', header: ALERT_HEADER },
+  { name: 'alerts', section: 'Alerts', kind: 'table', header: ALERT_HEADER, owned: true },
 ];
 
 function summaryTable(j: JournalState): string {
@@ -73,6 +73,8 @@ const alertCells = (a: Alert): string[] => [timeText(a.time), a.kind, a.session,
 
 export interface JournalChanges {
   sessions: SessionState[];
+  /** The session order changed: the log is rendered whole. */
+  wholeLog: boolean;
   allSessions: () => SessionState[];
   alerts: Alert[];
   allAlerts: () => Alert[];
@@ -83,7 +85,7 @@ export function updateJournalView(view: OpenedView, j: JournalState, changes: Jo
   const { editor } = view;
   editor.replace('summary', summaryTable(j));
   editor.replace('total', serializeNode(paragraph([strong('Total Estimated Cost'), text(`: ${totalCostText(j.totals)}`)])));
-  if (view.reparsed) {
+  if (view.reparsed || changes.wholeLog) {
     replaceKeyedTable(editor, 'log', LOG_HEADER, allSessions().map((s) => ({ key: s.session, cells: logCells(s) })), [null, null, null, null, 'right', 'right', 'right']);
   } else {
     for (const s of changed) upsertKeyedRow(editor, 'log', LOG_HEADER, s.session, logCells(s));

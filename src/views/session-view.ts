@@ -25,13 +25,13 @@ export const ELIDE_ROWS_FROM = 256;
 
 export const SESSION_BLOCKS: BlockSpec[] = [
   { name: 'info', section: 'Session Information', kind: 'list' },
-  { name: 'usage', section: 'Usage Tracking', kind: 'table', header: USAGE_HEADER },
+  { name: 'usage', section: 'Usage Tracking', kind: 'table', header: USAGE_HEADER, owned: true },
   { name: 'summary', section: 'Session Summary', kind: 'list' },
 ];
 
 export const FINAL_BLOCKS: BlockSpec[] = [
   { name: 'completion', section: 'Session Completion', kind: 'list' },
-  { name: 'breakdown', section: 'Cost Breakdown', kind: 'table', header: BREAKDOWN_HEADER },
+  { name: 'breakdown', section: 'Cost Breakdown', kind: 'table', header: BREAKDOWN_HEADER, owned: true },
   { name: 'efficiency', section: 'Efficiency Metrics', kind: 'list' },
 ];
 
@@ -54,7 +54,7 @@ export async function sessionSkeleton(template: string, session: string, specs: 
     const root = await parseMarkdownLazily(template);
     const title = root.children.find((n) => n.type === 'heading' && n.depth === 1)?.position;
     const span: Span | null = title?.start.offset !== undefined && title.end.offset !== undefined ? [title.start.offset, title.end.offset] : null;
-    parsed = { located: locateBlocks(root, specs, 'templates/session.md'), title: span };
+    parsed = { located: locateBlocks(root, specs, 'templates/session.md', template), title: span };
     templates.set(key, parsed);
   }
   const line = headingText(1, `Token Usage Session: ${session}`);
@@ -74,6 +74,7 @@ function shiftLocated(doc: LocatedDoc, from: number, delta: number): LocatedDoc 
     rows: Object.fromEntries(Object.entries(doc.rows).map(([k, r]) => [k, spans(r)])),
     rowCells: doc.rowCells,
     rowCounts: doc.rowCounts,
+    foreign: {},
   };
 }
 
@@ -179,13 +180,14 @@ function pricedTokens(s: SessionState): number {
 const list = labelledListText;
 
 /**
- * Brings the view up to date. On the fast path only the new calls are appended as rows;
- * after a parse the usage table is rendered whole from every call of the session.
+ * Brings the view up to date. `newCalls` are appended as rows when they all sort after the
+ * rows already there; null renders the usage table whole from every call of the session
+ * (after a parse, or when a call arrived out of order), in view order.
  */
-export function updateSessionView(view: OpenedView, s: SessionState, newCalls: CallRecord[], allCalls: () => CallRecord[]): void {
+export function updateSessionView(view: OpenedView, s: SessionState, newCalls: CallRecord[] | null, allCalls: () => CallRecord[]): void {
   const { editor } = view;
   editor.replace('info', list(infoItems(s)));
-  if (view.reparsed) {
+  if (newCalls === null) {
     editor.replace('usage', compactTable(USAGE_HEADER, allCalls().map((r, i) => usageCells(r, i + 1)), USAGE_ALIGN));
   } else {
     // One splice for all new rows: a big import must not copy the file once per row.

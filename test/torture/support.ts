@@ -308,7 +308,7 @@ export function compareWithLedger(root: string): string[] {
  * `tokj doctor`, read-only): a process spawn per check would make the crash trials slow.
  */
 export async function diagnoseInProcess(root: string): Promise<string[]> {
-  const problems = await diagnose(layoutOf(root));
+  const { problems } = await diagnose(layoutOf(root));
   return problems.map((p) => `${p.file}: ${p.message}`);
 }
 
