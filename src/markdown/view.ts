@@ -69,7 +69,9 @@ export async function openView(
   // Section ends ride along as empty regions so they shift with earlier insertions.
   for (const [section, end] of Object.entries(located.sectionEnds)) regions[sectionMark(section)] = [end, end];
   const editor = new DocEditor(source, regions);
-  for (const [name, spans] of Object.entries(located.foreign)) moveOut(editor, name, spans);
+  // Last block first: the spans are offsets in the parsed text, which moving a block changes after it.
+  const withForeign = Object.entries(located.foreign).sort(([, a], [, b]) => b[0]![0] - a[0]![0]);
+  for (const [name, spans] of withForeign) moveOut(editor, name, spans);
   const inserted = new Set<string>();
   for (const spec of located.missing) {
     // Keep the specs' order inside a section: after the previous block of the same section
