@@ -71,6 +71,27 @@ export function logAlertOnce(txn: JournalTxn, alert: Alert): Logged {
   return { new: true, time: alert.time };
 }
 
+/**
+ * The alerts --on-alert has run for, one identity a line. Kept apart from the log because an
+ * alert is often logged by a command that runs no hook (record with alert.auto): monitor's
+ * hook still runs once for it. In .state, per machine, as the hooks are this machine's
+ * commands; losing the file can run a hook once more for an alert that is still current.
+ */
+const hooksRanPath = (layout: Layout): string => path.join(layout.stateDir, 'on-alert-ran.txt');
+
+/**
+ * Whether --on-alert is to run for this alert: true the first time it is asked, when the
+ * alert is marked as handled. Called under the journal lock, so two monitors over the same
+ * alert cannot both run the hook; a hook that fails is not run again (it ran once).
+ */
+export function claimOnAlert(layout: Layout, id: string): boolean {
+  const file = hooksRanPath(layout);
+  if ((readTextIfExists(file) ?? '').split('\n').includes(id)) return false;
+  ensureDir(path.dirname(file));
+  appendBytes(file, `${clean(id)}\n`);
+  return true;
+}
+
 export async function runOnAlert(command: string, alert: Alert, warn: (m: string) => void): Promise<void> {
   const { execaCommand } = await import('execa');
   const env = {

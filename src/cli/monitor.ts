@@ -4,14 +4,14 @@
  * with HIGH USAGE ALERT, else 0; too little history is exit 0 and says so.
  *
  * The exit code answers "is the latest call a spike?", the same on every run; the alert is
- * logged, and --on-alert run, only the first time (alerts.ts). A later run says "(already logged at
+ * logged, and --on-alert run, only once (alerts.ts). A later run says "(already logged at
  * TIME)".
  */
 import Big from 'big.js';
 import { EXIT, TokjError, usageError } from '../core/errors.js';
 import { checkAnomaly, type AnomalyVerdict, type Metric } from '../core/anomaly.js';
 import { readConfig } from '../app/config.js';
-import { logAlertOnce, runOnAlert, type Alert, type Logged } from '../app/alerts.js';
+import { claimOnAlert, logAlertOnce, runOnAlert, type Alert, type Logged } from '../app/alerts.js';
 import { callAlertId, checkLatestCall, sessionAlertId, verdictMessage, type SameKey } from '../app/monitor.js';
 import { settingValue } from '../app/settings.js';
 import { JournalTxn } from '../app/txn.js';
@@ -59,7 +59,7 @@ export async function monitor(current: string | undefined, multiplierArg: string
   if (session !== undefined) checkSessionId(session);
   const bySession = options.by === 'session';
 
-  const { verdict, alert, logged } = await JournalTxn.run(txnContext(ctx, layout), (txn) => {
+  const { verdict, alert, logged, hook } = await JournalTxn.run(txnContext(ctx, layout), (txn) => {
     let verdict: AnomalyVerdict;
     let subjectSession = session ?? '';
     let model = '';
@@ -99,7 +99,10 @@ export async function monitor(current: string | undefined, multiplierArg: string
       };
       logged = logAlertOnce(txn, alert);
     }
-    return { verdict, alert, logged };
+    // Once per alert, whoever logged it: a script running monitor after every call (or on a
+    // timer) is paged once per spike.
+    const hook = alert !== null && options.onAlert !== undefined && claimOnAlert(layout, alert.id);
+    return { verdict, alert, logged, hook };
   });
   const message = verdictMessage(verdict, m, bySession ? 'sessions' : 'calls');
   if (options.json) {
@@ -107,7 +110,6 @@ export async function monitor(current: string | undefined, multiplierArg: string
     ctx.out(JSON.stringify(verdict.kind === 'insufficient' ? { alert: false, ...verdict } : { alert: verdict.kind === 'alert', metric: m, value: verdict.value.toString(), average: verdict.average.round(6).toString(), threshold: verdict.threshold.round(6).toString(), multiplier: verdict.multiplier.toString(), samples: verdict.samples, ...about }));
   } else if (verdict.kind === 'alert') ctx.err(logged?.new === false ? `${message} (already logged at ${logged.time})` : message);
   else ctx.out(message);
-  // Once per alert: a script running monitor after every call (or on a timer) is paged once.
-  if (alert && logged?.new && options.onAlert) await runOnAlert(options.onAlert, alert, (w) => ctx.err(`warning: ${w}`));
+  if (hook && alert && options.onAlert) await runOnAlert(options.onAlert, alert, (w) => ctx.err(`warning: ${w}`));
   return verdict.kind === 'alert' ? EXIT.alert : EXIT.ok;
 }
