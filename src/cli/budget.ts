@@ -38,8 +38,7 @@ export async function budgetCheck(options: BudgetOptions, ctx: Ctx): Promise<num
           statuses.push(b);
           const alert = budgetAlert(b, { time: ctx.now().toISOString(), session: s.session, model: s.model ?? '' });
           if (alert) logAlertOnce(txn, alert);
-        }
-        else if (period === 'session') throw usageError(`session ${s.session} has no budget (start sessions with tokj init --budget USD)`, 'no_budget');
+        } else if (period === 'session') throw usageError(`session ${s.session} has no budget (start sessions with tokj init --budget USD)`, 'no_budget');
       }
     }
     for (const p of ['day', 'month'] as const) {
