@@ -8,10 +8,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readMd, tableIn, tempDir, tokj } from '../helpers.js';
 
-async function journalWith(calls: Array<[number, number]>, budget?: string): Promise<{ cwd: string; root: string }> {
+async function journalWith(calls: Array<[number, number]>, budget?: string, env?: Record<string, string>): Promise<{ cwd: string; root: string }> {
   const cwd = tempDir();
-  await tokj(cwd, ['init', 's', 'openai', 'gpt-4o', '-q', ...(budget ? ['--budget', budget] : [])]);
-  for (const [i, o] of calls) expect((await tokj(cwd, ['record', String(i), String(o)])).exitCode).toBe(0);
+  await tokj(cwd, ['init', 's', 'openai', 'gpt-4o', '-q', ...(budget ? ['--budget', budget] : [])], { env });
+  for (const [i, o] of calls) expect((await tokj(cwd, ['record', String(i), String(o)], { env })).exitCode).toBe(0);
   return { cwd, root: path.join(cwd, '.ai_workflow') };
 }
 
@@ -131,20 +131,21 @@ describe('budget alerts are logged once, by whichever command sees them first', 
   });
 
   it('budget check logs a crossing that no record reported (alert.auto off), once', async () => {
-    const { cwd, root } = await journalWith([[1000, 0], [4000, 0]]);
+    // One pinned day: a run across midnight would check a new, empty day.
+    const env = { TOKJ_NOW: '2026-11-24T09:00:00Z', TZ: 'UTC' };
+    const { cwd, root } = await journalWith([[1000, 0], [4000, 0]], undefined, env);
     expect(logLines(root)).toEqual([]);
-    await tokj(cwd, ['config', 'set', 'budget.daily', '0.01']);
-    for (let i = 0; i < 3; i++) expect((await tokj(cwd, ['budget', 'check', '--json'])).exitCode).toBe(1);
+    await tokj(cwd, ['config', 'set', 'budget.daily', '0.01'], { env });
+    for (let i = 0; i < 3; i++) expect((await tokj(cwd, ['budget', 'check', '--json'], { env })).exitCode).toBe(1);
     const logged = logLines(root);
     expect(logged).toHaveLength(1);
-    expect(logged[0]![1]).toBe('budget_exceeded');
-    expect(logged[0]![7]).toMatch(/^budget_exceeded day=\d{4}-\d\d-\d\d limit=0\.01$/);
+    expect(logged[0]!.slice(1)).toEqual(['budget_exceeded', '', '', '0.0125', '0.01', '', 'budget_exceeded day=2026-11-24 limit=0.01']);
     expect(alertRows(root)).toHaveLength(1);
     // A new limit is a new line to cross.
-    await tokj(cwd, ['config', 'set', 'budget.daily', '0.005']);
-    await tokj(cwd, ['budget', 'check']);
-    await tokj(cwd, ['budget', 'check']);
-    expect(logLines(root).map((f) => f[7]?.replace(/day=\S+/, 'day=D'))).toEqual(['budget_exceeded day=D limit=0.01', 'budget_exceeded day=D limit=0.005']);
+    await tokj(cwd, ['config', 'set', 'budget.daily', '0.005'], { env });
+    await tokj(cwd, ['budget', 'check'], { env });
+    await tokj(cwd, ['budget', 'check'], { env });
+    expect(logLines(root).map((f) => f[7])).toEqual(['budget_exceeded day=2026-11-24 limit=0.01', 'budget_exceeded day=2026-11-24 limit=0.005']);
   });
 });
 
@@ -152,13 +153,13 @@ describe('the log stays readable', () => {
   it('lines written before alerts had an identity still read, in the journal and the report', async () => {
     const { cwd, root } = await journalWith([[100, 10], [100, 10], [100, 10], [50000, 10]]);
     mkdirSync(path.join(root, 'monitoring'), { recursive: true });
-    appendFileSync(path.join(root, 'monitoring/usage_alerts.log'), '2026-01-05T10:00:00.000Z\thigh_usage\told\tgpt-4o\t9000\t300\t100\n');
+    appendFileSync(path.join(root, 'monitoring/usage_alerts.log'), '2020-01-05T10:00:00.000Z\thigh_usage\told\tgpt-4o\t9000\t300\t100\n');
     expect((await tokj(cwd, ['monitor'])).exitCode).toBe(1);
     expect((await tokj(cwd, ['monitor'])).exitCode).toBe(1);
     expect(logLines(root).map((f) => f.length)).toEqual([7, 8]);
     expect((await tokj(cwd, ['rebuild'])).exitCode).toBe(0);
     expect(alertRows(root).map((r) => r[2])).toEqual(['old', 's']);
-    const report = await tokj(cwd, ['report', '--since', '2026-01-01', '--output', path.join(cwd, 'r.md')]);
+    const report = await tokj(cwd, ['report', '--since', '2020-01-01', '--output', path.join(cwd, 'r.md')]);
     expect(report.exitCode).toBe(0);
     expect(tableIn(readMd(path.join(cwd, 'r.md')), 'Alerts').slice(1).map((r) => r[2])).toEqual(['old', 's']);
   });
