@@ -6,6 +6,7 @@ import Big from 'big.js';
 import type { SessionState } from '../core/session-state.js';
 import { formatUsd } from '../core/money.js';
 import { listSegments, scanLedger } from '../ledger/store.js';
+import type { Alert } from './alerts.js';
 
 export type BudgetScope = 'session' | 'day' | 'month';
 
@@ -16,7 +17,7 @@ export interface BudgetStatus {
   spent: Big;
   limit: Big;
   state: 'ok' | 'warning' | 'exceeded';
-  /** Spend before the latest call (for crossing detection on the record path). */
+  /** Spend as a percentage of the limit. */
   percent: Big;
 }
 
@@ -74,4 +75,16 @@ export function budgetMessage(b: BudgetStatus): string {
   const head = b.state === 'exceeded' ? 'BUDGET EXCEEDED' : b.state === 'warning' ? 'BUDGET WARNING' : 'Within budget';
   const what = b.scope === 'session' ? `session ${b.label}` : `${b.scope} ${b.label}`;
   return `${head}: ${what} spent ${formatUsd(b.spent)} of ${formatUsd(b.limit)} (${b.percent.toFixed(1)}%)`;
+}
+
+/**
+ * The alert a budget in warning or exceeded raises, or null when it is ok. Its identity (see
+ * alerts.ts) is the budget — scope, period, limit — and the state it reached, not the call that
+ * crossed it: record, --enforce and budget check all name the same alert, whoever looks
+ * first logs it, and a changed limit is a new line to cross.
+ */
+export function budgetAlert(b: BudgetStatus, about: { time: string; session: string; model: string }): Alert | null {
+  if (b.state === 'ok') return null;
+  const kind = b.state === 'exceeded' ? 'budget_exceeded' : 'budget_warning';
+  return { ...about, kind, id: `${kind} ${b.scope}=${b.label} limit=${b.limit.toString()}`, value: b.spent.toString(), threshold: b.limit.toString(), average: '', message: budgetMessage(b) };
 }

@@ -54,6 +54,22 @@ export function checkLatestCall(ledgerDir: string, o: CallCheckOptions): CallChe
   return { verdict: checkAnomaly(value, history, o.multiplier, o.minSamples, o.window), latest };
 }
 
+/**
+ * The identity of a high-usage alert (see alerts.ts) from what triggered it. The latest call:
+ * that call, whatever history it was compared with (monitor's and alert.auto's checks of one
+ * call are one alert). A value given on the command line is not in the ledger: that value
+ * checked after the latest call, so asking again before the next call is the same alert.
+ */
+export function callAlertId(metric: Metric, latest: CallRecord | null, current?: Big): string {
+  if (current === undefined) return `high_usage metric=${metric} call=${latest?.id ?? 'none'}`;
+  return `high_usage metric=${metric} value=${current.toString()} after=${latest?.id ?? 'none'}`;
+}
+
+/** The same for --by session: a session is a spike once, however many calls it adds after. */
+export function sessionAlertId(metric: Metric, session: string, current?: Big): string {
+  return `high_usage metric=${metric} session=${session}${current === undefined ? '' : ` value=${current.toString()}`}`;
+}
+
 export function formatMetric(v: Big, metric: Metric): string {
   return metric === 'cost' ? formatUsd(v) : `${formatCount(Number(v.round(0, Big.roundHalfUp)))} tokens`;
 }

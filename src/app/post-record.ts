@@ -1,18 +1,19 @@
 /**
  * Checks after recording (alert.auto in the config, or --enforce): the anomaly check on
- * the new call against earlier calls of the same model, and the budgets. A budget's warning
- * or excess is logged when a call crosses into it, not again on every later call.
+ * the new call against earlier calls of the same model, and the budgets. Each alert is logged
+ * once (alerts.ts): a budget's warning or excess when the first check finds it, not again on
+ * every later call.
  */
 import Big from 'big.js';
 import type { Metric } from '../core/anomaly.js';
 import type { SessionState } from '../core/session-state.js';
 import type { CallRecord } from '../ledger/record.js';
-import { budgetMessage, budgetState, periodBudget, sessionBudget, type BudgetStatus } from './budget.js';
+import { budgetAlert, periodBudget, sessionBudget, type BudgetStatus } from './budget.js';
 import type { JournalConfig } from './config.js';
-import { checkLatestCall, verdictMessage } from './monitor.js';
+import { callAlertId, checkLatestCall, verdictMessage } from './monitor.js';
 import { settingValue } from './settings.js';
 import type { JournalTxn } from './txn.js';
-import type { Alert } from './alerts.js';
+import { logAlertOnce } from './alerts.js';
 
 export interface AfterRecordResult {
   /** Some budget is over its limit after these calls. */
@@ -30,7 +31,7 @@ export function afterRecord(txn: JournalTxn, s: SessionState, recorded: CallReco
   const alertBase = { time: now.toISOString(), session: s.session, model: last.model };
   if (auto) {
     const metric = settingValue(config.settings, 'alert.metric') as Metric;
-    const { verdict } = checkLatestCall(txn.ctx.layout.ledgerDir, {
+    const { verdict, latest } = checkLatestCall(txn.ctx.layout.ledgerDir, {
       same: 'model',
       window: Number(settingValue(config.settings, 'alert.window')),
       multiplier: new Big(settingValue(config.settings, 'alert.multiplier')),
@@ -39,14 +40,14 @@ export function afterRecord(txn: JournalTxn, s: SessionState, recorded: CallReco
     });
     if (verdict.kind === 'alert') {
       const message = verdictMessage(verdict, metric);
-      txn.addAlert({ ...alertBase, kind: 'high_usage', value: verdict.value.toString(), threshold: verdict.threshold.round(6).toString(), average: verdict.average.round(6).toString(), message });
+      const id = callAlertId(metric, latest);
+      const logged = logAlertOnce(txn, { ...alertBase, kind: 'high_usage', id, value: verdict.value.toString(), threshold: verdict.threshold.round(6).toString(), average: verdict.average.round(6).toString(), message });
       result.anomaly = true;
-      result.messages.push(message);
+      result.messages.push(logged.new ? message : `${message} (already logged at ${logged.time})`);
     }
   }
   const warn = Number(settingValue(config.settings, 'budget.warn_percent'));
   const tz = settingValue(config.settings, 'report.timezone') || undefined;
-  const added = recorded.reduce((sum, r) => (r.cost_usd === null ? sum : sum.plus(r.cost_usd)), new Big(0));
   const budgets: BudgetStatus[] = [];
   const session = sessionBudget(s, warn);
   if (session) budgets.push(session);
@@ -55,17 +56,11 @@ export function afterRecord(txn: JournalTxn, s: SessionState, recorded: CallReco
     if (limit !== '') budgets.push(periodBudget(txn.ctx.layout.ledgerDir, period, limit, now, tz, warn));
   }
   for (const b of budgets) {
-    const before = budgetState(b.spent.minus(added), b.limit, warn);
-    if (b.state === 'exceeded') {
-      result.overBudget = true;
-      // --enforce says why it exits 1 even when an earlier call crossed the line.
-      if (before === 'exceeded' && enforce) result.messages.push(budgetMessage(b));
-    }
-    if (b.state === before || b.state === 'ok') continue;
-    const message = budgetMessage(b);
-    const alert: Alert = { ...alertBase, kind: b.state === 'exceeded' ? 'budget_exceeded' : 'budget_warning', value: b.spent.toString(), threshold: b.limit.toString(), average: '', message };
-    txn.addAlert(alert);
-    result.messages.push(message);
+    if (b.state === 'exceeded') result.overBudget = true;
+    const alert = budgetAlert(b, alertBase);
+    if (!alert) continue;
+    // A new alert is told; --enforce also says why it exits 1 when an earlier call crossed the line.
+    if (logAlertOnce(txn, alert).new || (b.state === 'exceeded' && enforce)) result.messages.push(alert.message);
   }
   return result;
 }

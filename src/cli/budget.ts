@@ -1,10 +1,13 @@
 /**
  * tokj budget check: exit 0 under budget, 1 over; --quiet for `while tokj budget check
  * --quiet; do …; done`. Checks the session budget and the configured daily and monthly ones.
+ * A budget in warning or exceeded is logged as an alert if no record (alert.auto, --enforce)
+ * or earlier check logged it yet: once, whoever sees it first (alerts.ts).
  */
 import { EXIT, usageError } from '../core/errors.js';
 import { readConfig } from '../app/config.js';
-import { budgetMessage, periodBudget, sessionBudget, type BudgetStatus } from '../app/budget.js';
+import { logAlertOnce } from '../app/alerts.js';
+import { budgetAlert, budgetMessage, periodBudget, sessionBudget, type BudgetStatus } from '../app/budget.js';
 import { resolveSession } from '../app/record.js';
 import { settingValue } from '../app/settings.js';
 import { JournalTxn } from '../app/txn.js';
@@ -31,8 +34,11 @@ export async function budgetCheck(options: BudgetOptions, ctx: Ctx): Promise<num
       if (wantSession) {
         const s = resolveSession(txn, options.session, ctx.env);
         const b = sessionBudget(s, warn);
-        if (b) statuses.push(b);
-        else if (period === 'session') throw usageError(`session ${s.session} has no budget (start sessions with tokj init --budget USD)`, 'no_budget');
+        if (b) {
+          statuses.push(b);
+          const alert = budgetAlert(b, { time: ctx.now().toISOString(), session: s.session, model: s.model ?? '' });
+          if (alert) logAlertOnce(txn, alert);
+        } else if (period === 'session') throw usageError(`session ${s.session} has no budget (start sessions with tokj init --budget USD)`, 'no_budget');
       }
     }
     for (const p of ['day', 'month'] as const) {
@@ -42,7 +48,11 @@ export async function budgetCheck(options: BudgetOptions, ctx: Ctx): Promise<num
         if (period === p) throw usageError(`no ${p === 'day' ? 'daily' : 'monthly'} budget is set: tokj config set budget.${p === 'day' ? 'daily' : 'monthly'} 25`, 'no_budget');
         continue;
       }
-      statuses.push(periodBudget(layout.ledgerDir, p, limit, ctx.now(), tz, warn));
+      const b = periodBudget(layout.ledgerDir, p, limit, ctx.now(), tz, warn);
+      statuses.push(b);
+      // A day's or month's budget is no one session's.
+      const alert = budgetAlert(b, { time: ctx.now().toISOString(), session: '', model: '' });
+      if (alert) logAlertOnce(txn, alert);
     }
   });
   if (statuses.length === 0) throw usageError('no budget to check: set one with tokj init --budget USD, or tokj config set budget.daily|budget.monthly USD', 'no_budget');

@@ -108,16 +108,26 @@ export function buildProgram(ctx: Ctx, exit: ExitBox): Command {
     .option('--by <unit>', 'call or session', 'call')
     .option('--metric <metric>', 'tokens or cost (default: config alert.metric)')
     .option('--same <field>', 'compare only with calls of the same model, agent or operation')
-    .option('--on-alert <command>', 'run this command (no shell) on an alert, with TOKJ_ALERT_* variables')
-    .option('--json', 'print the verdict as JSON')
-    .addHelpText('after', examples('tokj monitor || notify-me', 'tokj monitor 12000 3', 'tokj monitor --same model --window 20 --on-alert "./page-oncall.sh"', 'tokj monitor --by session --metric cost'))
+    .option('--on-alert <command>', 'run this command (no shell) once per alert, with TOKJ_ALERT_* variables (TOKJ_ALERT_ID names the alert)')
+    .option('--json', 'print the verdict as JSON (with the alert\'s id, new, logged_at)')
+    .addHelpText(
+      'after',
+      `
+Exit 1 on every run while the latest call (or the value) is over the threshold, else 0.
+The alert is logged (monitoring/usage_alerts.log, the journal's Alerts table) once, by
+whichever of monitor and record's alert.auto finds it first; a later run over the same call
+prints "(already logged at TIME)". --on-alert runs once per alert. One alert per call (--by
+session: per session; CURRENT_TOKENS: per value and latest call). \`tokj monitor ||
+notify-me\` after every call notifies once per spike call; on a timer, use --on-alert.
+${examples('tokj monitor || notify-me', 'tokj monitor 12000 3', 'tokj monitor --same model --window 20 --on-alert "./page-oncall.sh"', 'tokj monitor --by session --metric cost')}`,
+    )
     .action(async (current, multiplier, options) => {
       exit.code = await monitor(current, multiplier, options, ctx);
     });
 
   const budget = program.command('budget').description('session, daily and monthly budgets');
   withDir(budget.command('check'))
-    .description('exit 0 under budget, 1 over')
+    .description('exit 0 under budget, 1 over; a budget in warning or exceeded is logged as an alert once')
     .option('--session <id>', 'session (default: $TOKJ_SESSION, else the only active session)')
     .option('--period <period>', 'session, day or month (default: every budget that applies)')
     .option('-q, --quiet', 'print nothing; only the exit code')

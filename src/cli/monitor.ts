@@ -2,13 +2,17 @@
  * tokj monitor [CURRENT_TOKENS] [THRESHOLD_MULTIPLIER]: the latest call (or the given
  * value) against the rolling average of the previous comparable calls or sessions. Exit 1
  * with HIGH USAGE ALERT, else 0; too little history is exit 0 and says so.
+ *
+ * The exit code answers "is the latest call a spike?", the same on every run; the alert is
+ * logged, and --on-alert run, only once (alerts.ts). A later run says "(already logged at
+ * TIME)".
  */
 import Big from 'big.js';
 import { EXIT, TokjError, usageError } from '../core/errors.js';
 import { checkAnomaly, type AnomalyVerdict, type Metric } from '../core/anomaly.js';
 import { readConfig } from '../app/config.js';
-import { runOnAlert, type Alert } from '../app/alerts.js';
-import { checkLatestCall, verdictMessage, type SameKey } from '../app/monitor.js';
+import { claimOnAlert, logAlertOnce, runOnAlert, type Alert, type Logged } from '../app/alerts.js';
+import { callAlertId, checkLatestCall, sessionAlertId, verdictMessage, type SameKey } from '../app/monitor.js';
 import { settingValue } from '../app/settings.js';
 import { JournalTxn } from '../app/txn.js';
 import { checkSessionId } from '../io/paths.js';
@@ -55,10 +59,11 @@ export async function monitor(current: string | undefined, multiplierArg: string
   if (session !== undefined) checkSessionId(session);
   const bySession = options.by === 'session';
 
-  const { verdict, alert } = await JournalTxn.run(txnContext(ctx, layout), (txn) => {
+  const { verdict, alert, logged, hook } = await JournalTxn.run(txnContext(ctx, layout), (txn) => {
     let verdict: AnomalyVerdict;
     let subjectSession = session ?? '';
     let model = '';
+    let id: string;
     if (bySession) {
       const order = txn.journal.session_order;
       const latestId = session ?? order[order.length - 1];
@@ -70,17 +75,21 @@ export async function monitor(current: string | undefined, multiplierArg: string
       verdict = checkAnomaly(value ?? of(latest), before.map(of), multiplier, minSamples, window);
       subjectSession = latestId;
       model = latest.model ?? '';
+      id = sessionAlertId(m, latestId, value);
     } else {
       const check = checkLatestCall(layout.ledgerDir, { ...(value ? { current: value } : {}), ...(session ? { session } : {}), ...(options.same ? { same: options.same as SameKey } : {}), window, multiplier, minSamples, metric: m });
       verdict = check.verdict;
       subjectSession = check.latest?.session ?? subjectSession;
       model = check.latest?.model ?? '';
+      id = callAlertId(m, check.latest, value);
     }
     let alert: Alert | null = null;
+    let logged: Logged | null = null;
     if (verdict.kind === 'alert') {
       alert = {
         time: ctx.now().toISOString(),
         kind: 'high_usage',
+        id,
         session: subjectSession,
         model,
         value: verdict.value.toString(),
@@ -88,15 +97,19 @@ export async function monitor(current: string | undefined, multiplierArg: string
         average: verdict.average.round(6).toString(),
         message: verdictMessage(verdict, m, bySession ? 'sessions' : 'calls'),
       };
-      txn.addAlert(alert);
+      logged = logAlertOnce(txn, alert);
     }
-    return { verdict, alert };
+    // Once per alert, whoever logged it: a script running monitor after every call (or on a
+    // timer) is paged once per spike.
+    const hook = alert !== null && options.onAlert !== undefined && claimOnAlert(layout, alert.id);
+    return { verdict, alert, logged, hook };
   });
   const message = verdictMessage(verdict, m, bySession ? 'sessions' : 'calls');
   if (options.json) {
-    ctx.out(JSON.stringify(verdict.kind === 'insufficient' ? { alert: false, ...verdict } : { alert: verdict.kind === 'alert', metric: m, value: verdict.value.toString(), average: verdict.average.round(6).toString(), threshold: verdict.threshold.round(6).toString(), multiplier: verdict.multiplier.toString(), samples: verdict.samples }));
-  } else if (verdict.kind === 'alert') ctx.err(message);
+    const about = alert && logged ? { id: alert.id, new: logged.new, logged_at: logged.time } : {};
+    ctx.out(JSON.stringify(verdict.kind === 'insufficient' ? { alert: false, ...verdict } : { alert: verdict.kind === 'alert', metric: m, value: verdict.value.toString(), average: verdict.average.round(6).toString(), threshold: verdict.threshold.round(6).toString(), multiplier: verdict.multiplier.toString(), samples: verdict.samples, ...about }));
+  } else if (verdict.kind === 'alert') ctx.err(logged?.new === false ? `${message} (already logged at ${logged.time})` : message);
   else ctx.out(message);
-  if (alert && options.onAlert) await runOnAlert(options.onAlert, alert, (w) => ctx.err(`warning: ${w}`));
+  if (hook && alert && options.onAlert) await runOnAlert(options.onAlert, alert, (w) => ctx.err(`warning: ${w}`));
   return verdict.kind === 'alert' ? EXIT.alert : EXIT.ok;
 }

@@ -1,7 +1,8 @@
 /**
  * monitoring/usage_alerts.log, written by the monitor: one alert per line,
- * `ISO-time<TAB>kind<TAB>session<TAB>model<TAB>value<TAB>threshold<TAB>average`. Optional:
- * no file means no alerts. Lines that do not have that shape are skipped and counted.
+ * `ISO-time<TAB>kind<TAB>session<TAB>model<TAB>value<TAB>threshold<TAB>average`, then (lines
+ * written since alerts are logged once) the alert's identity, which the report does not show.
+ * Optional: no file means no alerts. Lines that do not have that shape are skipped and counted.
  */
 import type { Alert } from './types.js';
 import type { ZoneDays } from './zone.js';

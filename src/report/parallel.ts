@@ -7,7 +7,8 @@
  * takes its session's, which may sit in another piece), are read in one pass.
  */
 import { Worker } from 'node:worker_threads';
-import { bundledWorkerScript, threadCount } from '../io/workers.js';
+import { trace } from '../io/trace.js';
+import { threadCount, threadFailure, workerScript } from '../io/workers.js';
 import { listSegments, segmentSize } from '../ledger/store.js';
 import { Aggregator, type AggregateOptions, type AggregatePart } from './aggregate.js';
 import type { LedgerPiece, ReadLedgerResult } from './read-ledger.js';
@@ -57,11 +58,12 @@ export async function aggregateOnThreads(
   env: NodeJS.ProcessEnv,
   onProgress?: (done: number, total: number) => void,
 ): Promise<{ agg: Aggregator; scan: ReadLedgerResult } | null> {
-  const script = bundledWorkerScript('report-worker.cjs');
-  if (script === null || options.labelKey !== null) return null;
+  if (options.labelKey !== null) return null;
   const total = listSegments(ledgerDir).reduce((sum, f) => sum + segmentSize(ledgerDir, f), 0);
   const n = reportThreads(env, total);
   if (n < 1) return null;
+  const script = workerScript('report-worker.cjs', env);
+  if (script === null) return null;
   const { zone: _zone, labelKey: _labelKey, ...plain } = options;
   const runs = cutLedger(ledgerDir, n);
   let done = 0;
@@ -81,11 +83,13 @@ export async function aggregateOnThreads(
               }
               if (m.part !== undefined) resolve({ part: m.part, torn: m.torn ?? [] });
             });
-            worker.on('error', reject);
+            worker.on('error', (error) => reject(threadFailure('a report worker', error)));
             worker.on('exit', (code) => reject(new Error(`a report thread stopped (exit ${code}) before it finished`)));
           }),
       ),
     );
+    // Said once every thread has handed in its part (tests check the threads ran).
+    trace(`ledger read on ${n} worker threads`);
     const agg = new Aggregator(options);
     const scan: ReadLedgerResult = { lines: 0, torn: [], bytes: done };
     for (const { part, torn } of parts) {

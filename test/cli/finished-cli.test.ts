@@ -56,8 +56,9 @@ describe('a CLI that feels finished', () => {
     expect(readdirSync(path.join(elsewhere, '.ai_workflow', 'monitoring', 'sessions'))).toEqual(['g.md']);
     // The transcript reader threads ship in the package too.
     const claude = path.join(repoRoot, 'test', 'importers', 'fixtures', 'claude');
-    const imported = await execa(bin, ['import', '--from', 'claude-code', claude, '--json'], { cwd: tempDir(), env: { TOKJ_IMPORT_WORKERS: '2' }, reject: false });
+    const imported = await execa(bin, ['import', '--from', 'claude-code', claude, '--json'], { cwd: tempDir(), env: { TOKJ_IMPORT_WORKERS: '2', TOKJ_REQUIRE_WORKERS: '1', TOKJ_TRACE: '1' }, reject: false });
     expect(imported.exitCode, String(imported.stderr)).toBe(0);
+    expect(String(imported.stderr)).toContain('transcripts read on 2 worker threads');
     expect(JSON.parse(String(imported.stdout))).toMatchObject({ imported: 10, sessions: 3 });
   }, 240_000);
 });

@@ -18,10 +18,21 @@ beforeAll(() => {
   expected = writeClaudeTree(tree, { lines: 12_000, seed: 7 });
 });
 
+/**
+ * Threads asked for must be the threads that read: no quiet in-process reading when the
+ * worker bundle is missing (TOKJ_REQUIRE_WORKERS), and the trace says how many ran.
+ */
+const threaded = (workers: string): Record<string, string> => ({ TOKJ_IMPORT_WORKERS: workers, TOKJ_REQUIRE_WORKERS: '1', TOKJ_TRACE: '1' });
+function threadsRan(stderr: string): number | null {
+  const said = /transcripts read on (\d+) worker threads/.exec(stderr);
+  return said ? Number(said[1]) : null;
+}
+
 async function importInto(workers: string): Promise<string> {
   const cwd = tempDir();
-  const r = await tokj(cwd, ['import', '--from', 'claude-code', tree, '--json'], { env: { TOKJ_IMPORT_WORKERS: workers } });
+  const r = await tokj(cwd, ['import', '--from', 'claude-code', tree, '--json'], { env: threaded(workers) });
   expect(r.exitCode, r.stderr).toBe(0);
+  expect(threadsRan(r.stderr)).toBe(workers === '0' ? null : Number(workers));
   expect(JSON.parse(r.stdout)).toMatchObject({ imported: expected.calls, sessions: expected.sessions, sessions_created: expected.sessions });
   return path.join(cwd, '.ai_workflow');
 }
@@ -70,8 +81,9 @@ describe('a large Claude Code import', () => {
     // again in full (no memo of what was read), every call is a duplicate.
     const ledger = snapshotFiles(path.join(root, 'monitoring', 'ledger'));
     rmSync(path.join(root, 'monitoring', '.state', 'claude-code-import.json'));
-    const again = await tokj(cwd, ['import', '--from', 'claude-code', tree, '--json'], { env: { TOKJ_IMPORT_WORKERS: '2' } });
+    const again = await tokj(cwd, ['import', '--from', 'claude-code', tree, '--json'], { env: threaded('2') });
     expect(again.exitCode, again.stderr).toBe(0);
+    expect(threadsRan(again.stderr)).toBe(2);
     expect(JSON.parse(again.stdout)).toMatchObject({ imported: 0, duplicates: expected.calls, unchanged_transcripts: 0 });
     expect(snapshotFiles(path.join(root, 'monitoring', 'ledger'))).toEqual(ledger);
     expect((await tokj(cwd, ['doctor'])).exitCode).toBe(0);

@@ -1,6 +1,7 @@
 /**
  * `tokj report` over a ledger read on worker threads must be the report one pass gives:
- * the built binary with TOKJ_REPORT_WORKERS=0 (one pass) against 2, 3 and 7 threads, on a
+ * the built binary with TOKJ_REPORT_WORKERS=0 (one pass) against 2, 3 and 7 threads (which
+ * must have run: TOKJ_REQUIRE_WORKERS, and the trace names their count), on a
  * ledger with several segments, sessions spread over them, an end before its start, retries,
  * unpriced and over-precise costs, a skipped line and a torn last line.
  */
@@ -70,15 +71,21 @@ describe('tokj report on threads', () => {
     ['--format', 'table', '--suggestions'],
   ]) {
     it(`gives what one pass gives: ${args.join(' ')}`, async () => {
-      const run = (threads: string) => tokj(cwd, ['report', ...args], { env: { TOKJ_REPORT_WORKERS: threads, TZ: 'UTC', TOKJ_NOW: '2026-11-24T09:00:00Z' } });
+      // The threaded runs must really run on threads: no falling back to one pass when the
+      // worker bundle is missing (TOKJ_REQUIRE_WORKERS), and the trace says they ran.
+      const run = (threads: string) =>
+        tokj(cwd, ['report', ...args], { env: { TOKJ_REPORT_WORKERS: threads, TOKJ_REQUIRE_WORKERS: '1', TOKJ_TRACE: '1', TZ: 'UTC', TOKJ_NOW: '2026-11-24T09:00:00Z' } });
+      const untraced = (stderr: string): string => stderr.split('\n').filter((l) => !l.startsWith('[trace] ')).join('\n');
       const one = await run('0');
       expect(one.exitCode, one.stderr).toBe(0);
+      expect(one.stderr).not.toContain('worker threads');
       expect(one.stderr).toContain('not usable ledger entries');
       expect(one.stderr).toContain('ledger/2026-10.beta.jsonl is incomplete');
       for (const threads of ['2', '3', '7']) {
         const many = await run(threads);
+        expect(many.stderr, `${threads} threads`).toMatch(new RegExp(`^\\[trace\\] [\\d.]+ms ledger read on ${threads} worker threads$`, 'm'));
         expect(many.stdout, `${threads} threads`).toBe(one.stdout);
-        expect(many.stderr, `${threads} threads`).toBe(one.stderr);
+        expect(untraced(many.stderr), `${threads} threads`).toBe(untraced(one.stderr));
       }
     });
   }

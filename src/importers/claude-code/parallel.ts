@@ -7,7 +7,8 @@
  */
 import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { bundledWorkerScript, threadCount } from '../../io/workers.js';
+import { trace } from '../../io/trace.js';
+import { threadCount, threadFailure, workerScript } from '../../io/workers.js';
 import { parseTranscript, type TranscriptResult } from './transcript.js';
 
 /** Below this many bytes of transcripts, starting workers costs more than it saves. */
@@ -42,9 +43,9 @@ export async function* readTranscripts(files: string[], env: NodeJS.ProcessEnv, 
     done += sizes[index]!;
     onProgress?.(done, total);
   };
-  const script = bundledWorkerScript('cc-worker.cjs');
-  const n = script === null ? 0 : workerCount(env, files.length, total);
-  if (n === 0 || script === null) {
+  const n = workerCount(env, files.length, total);
+  const script = n === 0 ? null : workerScript('cc-worker.cjs', env);
+  if (script === null) {
     for (let i = 0; i < files.length; i++) {
       yield parseTranscript(files[i]!);
       progress(i);
@@ -78,7 +79,7 @@ export async function* readTranscripts(files: string[], env: NodeJS.ProcessEnv, 
       notify();
     });
     worker.on('error', (error) => {
-      failure ??= error;
+      failure ??= threadFailure('a transcript reader', error);
       notify();
     });
     worker.on('exit', (code) => {
@@ -99,6 +100,8 @@ export async function* readTranscripts(files: string[], env: NodeJS.ProcessEnv, 
       yield result;
       progress(next);
     }
+    // Said once every file came back from the threads (tests check the threads ran).
+    trace(`${files.length} transcripts read on ${n} worker threads`);
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
