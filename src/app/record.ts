@@ -87,7 +87,12 @@ export function checkTotals(txn: JournalTxn, s: SessionState, records: CallRecor
   checkCanAdd(s.totals, records, `session ${s.session}`);
   checkCanAdd(txn.journal.totals, records, 'the journal');
   const byModel = new Map<string, CallRecord[]>();
-  for (const r of records) byModel.set(modelKey(r.provider, r.model), [...(byModel.get(modelKey(r.provider, r.model)) ?? []), r]);
+  for (const r of records) {
+    const key = modelKey(r.provider, r.model);
+    const list = byModel.get(key);
+    if (list) list.push(r);
+    else byModel.set(key, [r]);
+  }
   for (const [key, rs] of byModel) {
     const t = txn.journal.by_model[key];
     if (t) checkCanAdd(t, rs, `${rs[0]!.provider}/${rs[0]!.model}`);

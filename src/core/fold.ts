@@ -9,7 +9,7 @@
 import type { LedgerEntry } from '../ledger/record.js';
 import { addSessionToJournal, applyCallToJournal, endSessionInJournal, type JournalState } from './journal-state.js';
 import { applyCallToSession, applyEndToSession, applyStartToSession, emptySessionState, sessionOrderKey, type SessionState } from './session-state.js';
-import { checkCanAdd, modelKey } from './totals.js';
+import { checkCanAdd } from './totals.js';
 
 export interface Folded {
   /** The session's state (created if the entry is the first of its session). */
@@ -35,7 +35,7 @@ export interface FoldTarget {
 export function foldEntry(target: FoldTarget, entry: LedgerEntry, key: string): Folded {
   const { journal } = target;
   let s = target.session(entry.session);
-  if (entry.type === 'call') checkFits(journal, s, entry);
+  if (entry.type === 'call') checkFits(journal, entry);
   const isNew = s === null;
   if (s === null) {
     s = emptySessionState(entry.session, entry.timestamp, key);
@@ -60,9 +60,7 @@ export function foldEntry(target: FoldTarget, entry: LedgerEntry, key: string): 
   return { session: s, reorderSessions, callOutOfOrder };
 }
 
-function checkFits(journal: JournalState, s: SessionState | null, call: Extract<LedgerEntry, { type: 'call' }>): void {
-  const mk = modelKey(call.provider, call.model);
-  for (const t of [journal.totals, journal.by_model[mk], s?.totals, s?.by_model[mk], s?.by_agent[call.agent ?? '(none)']]) {
-    if (t) checkCanAdd(t, [call], 'a total');
-  }
+/** The journal's totals hold every other total's calls, so they are the first to overflow. */
+function checkFits(journal: JournalState, call: Extract<LedgerEntry, { type: 'call' }>): void {
+  checkCanAdd(journal.totals, [call], 'the journal');
 }
