@@ -1,4 +1,4 @@
-import type { SessionState } from '../core/session-state.js';
+import { modelsInOrder, type SessionState } from '../core/session-state.js';
 import { formatCount, formatUsd } from '../core/money.js';
 import { resolveSession } from '../app/record.js';
 import { JournalTxn } from '../app/txn.js';
@@ -31,7 +31,7 @@ export async function status(options: StatusOptions, ctx: Ctx): Promise<void> {
   ctx.out(`  ${formatCount(t.calls)} calls, ${formatCount(t.input_tokens)} in / ${formatCount(t.output_tokens)} out, ${totalCostText(t)}`);
   if (s.budget_usd !== null) ctx.out(`  budget ${formatUsd(s.budget_usd)}`);
   ctx.out('  by model:');
-  for (const m of Object.values(s.by_model)) ctx.out(`    ${m.provider}/${m.model}: ${formatCount(m.calls)} calls, ${formatCount(m.total_tokens)} tokens, ${totalCostText(m)}`);
+  for (const m of modelsInOrder(s)) ctx.out(`    ${m.provider}/${m.model}: ${formatCount(m.calls)} calls, ${formatCount(m.total_tokens)} tokens, ${totalCostText(m)}`);
   ctx.out('  by agent:');
   for (const [agent, a] of Object.entries(s.by_agent)) ctx.out(`    ${agent}: ${formatCount(a.calls)} calls, ${formatCount(a.total_tokens)} tokens, ${totalCostText(a)}`);
 }
@@ -47,7 +47,7 @@ function statusJson(s: SessionState): unknown {
     agent: s.agent,
     budget_usd: s.budget_usd,
     totals: s.totals,
-    by_model: Object.values(s.by_model),
+    by_model: modelsInOrder(s),
     by_agent: Object.entries(s.by_agent).map(([agent, t]) => ({ agent, ...t })),
   };
 }

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import Big from 'big.js';
 import type { JournalState } from '../core/journal-state.js';
-import type { SessionState } from '../core/session-state.js';
+import { modelsInOrder, type SessionState } from '../core/session-state.js';
 import { formatCount, formatUsd } from '../core/money.js';
 import { sessionStatePath, type Layout } from '../app/layout.js';
 import { readJson } from '../app/state-store.js';
@@ -39,7 +39,7 @@ export function renderSnapshot(layout: Layout, now: Date, color: boolean): strin
       const limit = new Big(s.budget_usd);
       lines.push(`  budget ${bar(spent, limit, color)} ${formatUsd(spent)} of ${formatUsd(limit)}`);
     }
-    for (const m of Object.values(s.by_model)) lines.push(`  model ${m.provider}/${m.model}: ${formatCount(m.calls)} calls, ${totalCostText(m)}`);
+    for (const m of modelsInOrder(s)) lines.push(`  model ${m.provider}/${m.model}: ${formatCount(m.calls)} calls, ${totalCostText(m)}`);
     for (const [agent, a] of Object.entries(s.by_agent)) lines.push(`  agent ${agent}: ${formatCount(a.calls)} calls, ${totalCostText(a)}`);
   }
   return lines;

@@ -17,6 +17,8 @@ import { addCall, emptyTotals, modelKey, sortedRecord, type Totals } from './tot
 export interface ModelTotals extends Totals {
   provider: string;
   model: string;
+  /** Key of the session's earliest call on this model: models are listed in that order. */
+  first_key: string;
 }
 
 export interface SessionState {
@@ -73,6 +75,11 @@ export function emptySessionState(session: string, timestamp: string, key: strin
   };
 }
 
+/** The session's models in the order of their first calls. */
+export function modelsInOrder(s: SessionState): ModelTotals[] {
+  return Object.values(s.by_model).sort((a, b) => (a.first_key < b.first_key ? -1 : a.first_key > b.first_key ? 1 : 0));
+}
+
 /** Where the session sits in the journal's Detailed Usage Log: by its start. */
 export function sessionOrderKey(s: SessionState): string {
   return s.start_key ?? s.first_key;
@@ -109,7 +116,8 @@ export function applyCallToSession(s: SessionState, record: CallRecord, key: str
   addCall(s.totals, record);
   const mk = modelKey(record.provider, record.model);
   const newModel = s.by_model[mk] === undefined;
-  const perModel = (s.by_model[mk] ??= { ...emptyTotals(), provider: record.provider, model: record.model });
+  const perModel = (s.by_model[mk] ??= { ...emptyTotals(), provider: record.provider, model: record.model, first_key: key });
+  if (key < perModel.first_key) perModel.first_key = key;
   addCall(perModel, record);
   addCall((s.by_agent[record.agent ?? '(none)'] ??= emptyTotals()), record);
   const outOfOrder = s.last_call_key !== null && key < s.last_call_key;

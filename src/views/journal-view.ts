@@ -4,7 +4,7 @@
  * in place by its cached span, so a record never re-parses the log) and a short analysis.
  */
 import type { JournalState } from '../core/journal-state.js';
-import type { SessionState } from '../core/session-state.js';
+import { modelsInOrder, type SessionState } from '../core/session-state.js';
 import { formatUsd, parseMoney } from '../core/money.js';
 import { paragraph, strong, table, text } from '../markdown/build.js';
 import { alignedTableText, labelledListText, type DirectCell } from '../markdown/direct.js';
@@ -27,8 +27,13 @@ export const JOURNAL_BLOCKS: BlockSpec[] = [
   { name: 'alerts', section: 'Alerts', kind: 'table', header: ALERT_HEADER, owned: true },
 ];
 
+/** Models by provider, then name: the summary's rows, and the first of equals wins a tie. */
+function modelsByName(j: JournalState): JournalState['by_model'][string][] {
+  return Object.values(j.by_model).sort((a, b) => (a.provider === b.provider ? (a.model < b.model ? -1 : 1) : a.provider < b.provider ? -1 : 1));
+}
+
 function summaryTable(j: JournalState): string {
-  const models = Object.values(j.by_model).sort((a, b) => (a.provider === b.provider ? (a.model < b.model ? -1 : 1) : a.provider < b.provider ? -1 : 1));
+  const models = modelsByName(j);
   const rows: DirectCell[][] = models.map((m) => [
     m.provider,
     m.model,
@@ -46,14 +51,14 @@ function summaryTable(j: JournalState): string {
 }
 
 export function logCells(s: SessionState): Cells {
-  const models = Object.values(s.by_model);
+  const models = modelsInOrder(s);
   const model = models.length > 1 ? `${s.provider ?? models[0]!.provider}/${s.model ?? models[0]!.model} +${models.length - 1} more` : models[0] ? `${models[0].provider}/${models[0].model}` : `${s.provider ?? 'n/a'}/${s.model ?? 'n/a'}`;
   return [s.session, timeText(s.started), s.status, model, count(s.totals.calls), count(s.totals.total_tokens), s.totals.calls > 0 && s.totals.unpriced_calls === s.totals.calls ? 'n/a' : totalCostText(s.totals)];
 }
 
 function analysisItems(j: JournalState): Array<[string, string]> {
   const t = j.totals;
-  const models = Object.values(j.by_model);
+  const models = modelsByName(j);
   const total = parseMoney(t.cost_usd);
   const top = models.reduce<(typeof models)[number] | null>((best, m) => (best === null || parseMoney(m.cost_usd).gt(parseMoney(best.cost_usd)) ? m : best), null);
   const items: Array<[string, string]> = [
