@@ -181,12 +181,15 @@ beside it, then from the repository root:
 
 \`\`\`sh
 node scripts/build-prices.mjs path/to/litellm-model-prices.json --snapshot=2026-07-24T18:23:43Z
+node test/fixtures/pricing/make-litellm-digest.mjs path/to/litellm-model-prices.json
 npx vitest run test/pricing
 \`\`\`
 
 Without arguments it reads \`../shared/pricing/litellm-model-prices.json\` with the snapshot
-date above. Review the diff of \`prices.json\` before committing. Each record keeps the cost
-and the price source (\`litellm@<snapshot date>:<key>\`) it was computed with.
+date above. The digest script records what the tests compare \`prices.json\` with (the
+snapshot is not in the repository). Review the diff of \`prices.json\` before committing.
+Each record keeps the cost and the price source (\`litellm@<snapshot date>:<key>\`) it was
+computed with.
 
 ## Patches
 

@@ -49,6 +49,18 @@ export function templatePath(name: string): string {
   return path.join(packageRoot(), 'templates', name);
 }
 
+/**
+ * Template files written under a dotted name. npm never packs a file named .gitignore (and
+ * a dotfile in templates/ would act on this repository: .gitattributes marked the templates
+ * merge=union), so templates/ holds them without the dot.
+ */
+const DOTTED = new Set(['gitignore', 'gitattributes']);
+
+/** The name a template file takes in the journal. */
+export function journalFileName(templateName: string): string {
+  return DOTTED.has(templateName) ? `.${templateName}` : templateName;
+}
+
 /** Files copied into a new .ai_workflow: templates/workflow/** mirrors the layout. */
 export function ensureLayout(layout: Layout): string[] {
   const created: string[] = [];
@@ -56,12 +68,11 @@ export function ensureLayout(layout: Layout): string[] {
   const walk = (rel: string): void => {
     for (const name of readdirSync(path.join(source, rel))) {
       const from = path.join(source, rel, name);
-      const relative = path.join(rel, name);
       if (statSync(from).isDirectory()) {
-        walk(relative);
+        walk(path.join(rel, name));
         continue;
       }
-      const to = inside(layout.root, relative);
+      const to = inside(layout.root, rel, journalFileName(name));
       if (existsSync(to)) continue;
       ensureDir(path.dirname(to));
       try {

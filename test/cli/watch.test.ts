@@ -2,8 +2,10 @@ import { execa } from 'execa';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bin, tempDir, tokj } from '../helpers.js';
+import { requirement } from '../requirements.js';
 
 const hasTmux = (await execa('tmux', ['-V'], { reject: false })).exitCode === 0;
+const tmux = requirement('the terminal test of status --watch', hasTmux ? null : 'tmux is not installed (Debian: apt-get install -y tmux)');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('status --watch', () => {
@@ -18,7 +20,8 @@ describe('status --watch', () => {
     expect(r.stdout).toContain('budget [###############.........] $0.0125 of $0.02');
   });
 
-  it.skipIf(!hasTmux)('redraws in a terminal as calls arrive and quits on q (tmux)', async () => {
+  it.skipIf(tmux.skip)('redraws in a terminal as calls arrive and quits on q (tmux)', async () => {
+    tmux.check();
     const cwd = tempDir();
     await tokj(cwd, ['init', 'w', 'openai', 'gpt-4o', '--budget', '0.02', '-q']);
     const name = `tokj-watch-${process.pid}`;

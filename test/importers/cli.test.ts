@@ -1,7 +1,4 @@
-/**
- * `tokj import --from claude-code|seed-markdown` through the built binary. Skipped until
- * main.ts wires `--from` (these tests say what the wiring must do).
- */
+/** `tokj import --from claude-code|seed-markdown` through the built binary. */
 import { appendFileSync, cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,13 +9,12 @@ import { ledgerLines, readMd, snapshotFiles, tableIn, tempDir, tokj } from '../h
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const CLAUDE = path.join(FIXTURES, 'claude');
 const SEED = path.join(FIXTURES, 'seed', 'token_usage.md');
-const wired = (await tokj(tempDir(), ['import', '--help'])).stdout.includes('--from');
 
 const calls = (root: string) => ledgerLines(root).filter((l) => l.type === 'call');
 const sum = (values: unknown[]) => values.reduce<Big>((s, v) => s.plus(typeof v === 'string' ? v : 0), new Big(0)).toString();
 
 describe('tokj import --from claude-code', () => {
-  it.skipIf(!wired)('records each API response once, priced (1-hour cache writes included) or at its logged cost', async () => {
+  it('records each API response once, priced (1-hour cache writes included) or at its logged cost', async () => {
     const cwd = tempDir();
     const r = await tokj(cwd, ['import', '--from', 'claude-code', CLAUDE, '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
@@ -52,7 +48,7 @@ describe('tokj import --from claude-code', () => {
     ]);
   });
 
-  it.skipIf(!wired)('records nothing new when the same logs are imported again, and reads only what changed', async () => {
+  it('records nothing new when the same logs are imported again, and reads only what changed', async () => {
     const cwd = tempDir();
     const logs = path.join(tempDir(), 'claude');
     cpSync(CLAUDE, logs, { recursive: true });
@@ -85,7 +81,7 @@ describe('tokj import --from claude-code', () => {
     expect(JSON.parse(fresh.stdout)).toMatchObject({ imported: 10, sessions: 3, unchanged_transcripts: 0 });
   });
 
-  it.skipIf(!wired)('reads $CLAUDE_CONFIG_DIR (and ~/.claude) when no directory is given', async () => {
+  it('reads $CLAUDE_CONFIG_DIR (and ~/.claude) when no directory is given', async () => {
     const cwd = tempDir();
     const home = tempDir();
     const r = await tokj(cwd, ['import', '--from', 'claude-code', '--json'], { env: { HOME: home, CLAUDE_CONFIG_DIR: CLAUDE, XDG_CONFIG_HOME: path.join(home, '.config') } });
@@ -93,7 +89,7 @@ describe('tokj import --from claude-code', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ imported: 10, sessions: 3 });
   });
 
-  it.skipIf(!wired)('says where it looked when there are no logs, and writes nothing', async () => {
+  it('says where it looked when there are no logs, and writes nothing', async () => {
     const cwd = tempDir();
     const home = tempDir();
     mkdirSync(path.join(home, '.claude'));
@@ -105,7 +101,7 @@ describe('tokj import --from claude-code', () => {
     expect(missing.exitCode).toBe(2);
   });
 
-  it.skipIf(!wired)('refuses an unknown source (exit 2)', async () => {
+  it('refuses an unknown source (exit 2)', async () => {
     const r = await tokj(tempDir(), ['import', '--from', 'cursor', '.']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/claude-code/);
@@ -113,7 +109,7 @@ describe('tokj import --from claude-code', () => {
 });
 
 describe('tokj import --from seed-markdown', () => {
-  it.skipIf(!wired)('migrates the bash scripts\' journal: one call per entry, priced by tokj', async () => {
+  it('migrates the bash scripts\' journal: one call per entry, priced by tokj', async () => {
     const cwd = tempDir();
     const r = await tokj(cwd, ['import', '--from', 'seed-markdown', SEED, '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
@@ -134,7 +130,7 @@ describe('tokj import --from seed-markdown', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ imported: 0, duplicates: 6 });
   });
 
-  it.skipIf(!wired)('defaults to .ai_workflow/work_journal/token_usage.md', async () => {
+  it('defaults to .ai_workflow/work_journal/token_usage.md', async () => {
     const cwd = tempDir();
     const r = await tokj(cwd, ['import', '--from', 'seed-markdown']);
     expect(r.exitCode).toBe(2);

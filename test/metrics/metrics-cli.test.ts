@@ -4,11 +4,12 @@ import path from 'node:path';
 import Big from 'big.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ledgerLines, snapshotFiles, tokj } from '../helpers.js';
+import { requirement } from '../requirements.js';
 import { parseExposition, sampleValue, type Exposition } from './exposition.js';
 import { EXPECTED, makeJournal, NOW, WEIRD_MODEL } from './journal.js';
 
 const hasPromtool = spawnSync('promtool', ['--version'], { stdio: 'ignore' }).status === 0;
-if (!hasPromtool) console.warn('skipping `promtool check metrics`: promtool is not installed (Debian: apt-get install -y prometheus)');
+const promtool = requirement('`promtool check metrics`', hasPromtool ? null : 'promtool is not installed (Debian: apt-get install -y prometheus)');
 
 const openai = { gen_ai_provider_name: 'openai', gen_ai_request_model: 'gpt-4o' };
 
@@ -93,7 +94,8 @@ describe('tokj metrics (Prometheus text)', () => {
     expect(exposition.eof).toBe(false);
   });
 
-  it.skipIf(!hasPromtool)('passes promtool check metrics', () => {
+  it.skipIf(promtool.skip)('passes promtool check metrics', () => {
+    promtool.check();
     // promtool exits non-zero (and execFileSync throws) on a parse error or a lint problem.
     const out = execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
     expect(out).toBe('');

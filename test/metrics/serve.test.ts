@@ -4,11 +4,12 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bin, ledgerLines, tempDir, tokj } from '../helpers.js';
+import { requirement } from '../requirements.js';
 import { parseExposition, sampleValue } from './exposition.js';
 import { EXPECTED, makeJournal } from './journal.js';
 
 const hasPrometheus = spawnSync('prometheus', ['--version'], { stdio: 'ignore' }).status === 0;
-if (!hasPrometheus) console.warn('skipping the Prometheus scrape test: prometheus is not installed (Debian: apt-get install -y prometheus)');
+const prometheus = requirement('the Prometheus scrape test', hasPrometheus ? null : 'prometheus is not installed (Debian: apt-get install -y prometheus)');
 
 const LIMIT_MS = 30_000;
 
@@ -125,13 +126,14 @@ describe('tokj serve', () => {
   });
 });
 
-describe.skipIf(!hasPrometheus)('a real Prometheus scraping tokj serve', () => {
+describe.skipIf(prometheus.skip)('a real Prometheus scraping tokj serve', () => {
   let prom: ReturnType<typeof spawnTokj>['child'] | undefined;
   let promExited: Promise<number | null> | undefined;
   let api = '';
   let promLog = '';
 
   beforeAll(async () => {
+    prometheus.check();
     const dir = tempDir('tokj-prometheus-');
     const target = new URL(metricsUrl).host;
     writeFileSync(

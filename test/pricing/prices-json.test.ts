@@ -1,5 +1,9 @@
-// Checks pricing/prices.json as built by scripts/build-prices.mjs. When the LiteLLM snapshot
-// it was built from is present (../shared/pricing), every shipped rate is compared with it.
+// Checks pricing/prices.json as built by scripts/build-prices.mjs, and against the LiteLLM
+// snapshot it was built from. The snapshot (1.7 MB) is not in the repository:
+// test/fixtures/pricing/litellm-digest.json holds what these tests need from it (its sha256,
+// digests of the entries a build keeps, the patched rates' upstream values and a few entries
+// in full), written by make-litellm-digest.mjs beside it.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +13,13 @@ import { loadPriceTable } from '../../src/pricing/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const table = loadPriceTable();
-const snapshotFile = join(root, '..', 'shared', 'pricing', 'litellm-model-prices.json');
+const digest = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'pricing', 'litellm-digest.json'), 'utf8')) as {
+  snapshot: { file: string; bytes: number; sha256: string };
+  kept: { entries: number; keys_sha256: string; rates: number; fields_sha256: string };
+  patched: Record<string, string>;
+  selected: Record<string, Record<string, unknown>>;
+};
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 const RATE = /^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|input_cost_per_token_cache_hit|cache_creation_input_token_cost|cache_creation_input_token_cost_above_1hr|output_cost_per_reasoning_token)$|^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|cache_creation_input_token_cost|cache_creation_input_token_cost_above_1hr)_above_(128|200|256|272|512)k_tokens$/;
 const OTHER = new Set(['litellm_provider', 'mode', 'max_input_tokens', 'deprecation_date', 'source']);
@@ -61,33 +71,51 @@ describe('pricing/prices.json', () => {
     expect(readme).toContain('claude-3-opus-20240229');
   });
 
-  describe.skipIf(!existsSync(snapshotFile))('against the LiteLLM snapshot', () => {
-    const source = existsSync(snapshotFile) ? (JSON.parse(readFileSync(snapshotFile, 'utf8')) as Record<string, Record<string, unknown>>) : {};
+  describe('against the LiteLLM snapshot', () => {
+    it('is the snapshot pricing/SOURCE.md names', () => {
+      const files = readFileSync(join(root, 'pricing', 'SOURCE.md'), 'utf8');
+      expect(files).toContain(`\`${digest.snapshot.file}\`: ${digest.snapshot.bytes.toLocaleString('en-US')} bytes, sha256 ${digest.snapshot.sha256}.`);
+      expect(Object.keys(digest.patched).sort()).toEqual(Object.keys(PATCHED).sort());
+    });
 
     it('keeps every chat/completion/embedding/responses entry with a per-token input rate', () => {
-      const wanted = Object.entries(source)
-        .filter(([, e]) => ['chat', 'completion', 'embedding', 'responses'].includes(e.mode as string))
-        .filter(([, e]) => typeof e.input_cost_per_token === 'number' && (typeof e.output_cost_per_token === 'number' || e.mode === 'embedding'))
-        .map(([k]) => k);
-      expect(Object.keys(table.entries)).toEqual(wanted);
+      // The snapshot's entries of those modes with a numeric input rate (and an output rate,
+      // embeddings aside), in its order: their count and their keys' digest.
+      const keys = Object.keys(table.entries);
+      expect(keys.length).toBe(digest.kept.entries);
+      for (const key of Object.keys(digest.selected)) expect(keys, key).toContain(key);
+      expect(sha256(keys.join('\n'))).toBe(digest.kept.keys_sha256);
     });
 
     it('writes each rate as the exact decimal of the source number', () => {
-      let compared = 0;
+      // Field by field for the entries kept in full...
+      for (const [key, from] of Object.entries(digest.selected)) {
+        const entry = table.entries[key];
+        expect(entry, key).toBeDefined();
+        for (const [field, value] of Object.entries(entry ?? {})) {
+          if (OTHER.has(field)) expect(value, `${key}.${field}`).toEqual(from[field]);
+          else expect(value, `${key}.${field}`).toBe(PATCHED[`${key} ${field}`] ?? new Big(String(from[field])).toString());
+        }
+        for (const field of Object.keys(from)) expect(entry, key).toHaveProperty(field);
+      }
+      // ...and every field of every entry through the digest of the snapshot's kept fields:
+      // `key<TAB>field<TAB>value` lines, fields in name order, a rate as its exact decimal
+      // (the upstream value where a rate is patched), any other field as JSON.
+      let lines = '';
+      let rates = 0;
       for (const [key, entry] of Object.entries(table.entries)) {
-        const from = source[key] ?? {};
-        for (const [field, value] of Object.entries(entry)) {
+        for (const [field, value] of Object.entries(entry).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
           if (OTHER.has(field)) {
-            expect(value, `${key}.${field}`).toEqual(from[field]);
+            lines += `${key}\t${field}\t${JSON.stringify(value)}\n`;
             continue;
           }
-          const expected = PATCHED[`${key} ${field}`] ?? new Big(String(from[field])).toString();
-          expect(value, `${key}.${field}`).toBe(expected);
-          compared++;
+          rates++;
+          lines += `${key}\t${field}\t${digest.patched[`${key} ${field}`] ?? String(value)}\n`;
         }
-        for (const field of Object.keys(from)) if (RATE.test(field) && from[field] !== null) expect(entry, key).toHaveProperty(field);
       }
-      expect(compared).toBeGreaterThan(5000);
+      expect(rates).toBe(digest.kept.rates);
+      expect(rates).toBeGreaterThan(5000);
+      expect(sha256(lines)).toBe(digest.kept.fields_sha256);
     });
   });
 });

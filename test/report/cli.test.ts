@@ -1,9 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { progressBar } from '../../src/cli/report.js';
-import { bin, readMd, repoRoot, tableIn, tokj } from '../helpers.js';
+import { readMd, tableIn, tokj } from '../helpers.js';
 import { callLine, journalWith } from './helpers.js';
 
 describe('progress bar', () => {
@@ -35,10 +33,7 @@ describe('progress bar', () => {
   });
 });
 
-// The built binary knows `report` once src/cli/main.ts registers it (registerReport).
-const wired = existsSync(path.join(repoRoot, 'dist', 'tokj.cjs')) && !/unknown command/.test(String(spawnSync('node', [bin, 'report', '--dir', path.join(repoRoot, 'no-such-journal')], { encoding: 'utf8' }).stderr));
-
-describe.runIf(wired)('tokj report (the built binary)', () => {
+describe('tokj report (the built binary)', () => {
   const cwd = journalWith({
     '2026-11.jsonl': [
       callLine({ session: 'b', timestamp: '2026-11-23T23:30:00.000Z', provider: 'openai', model: 'gpt-4o', input: 1000, output: 500, cost: '0.0075' }),

@@ -1,5 +1,6 @@
 /**
- * Full disk and read-only file system, on a real small tmpfs (root only: mount needs it).
+ * Full disk and read-only file system, on a real small tmpfs (root only: mount needs it;
+ * without it the tests are skipped, or in CI fail: test/requirements.ts).
  * A refused write is exit 74 with a clear message and leaves no torn file: every file is
  * as it was, or (the ledger) a complete new version; after space is freed or the file
  * system is writable again, `tokj record` works and `tokj doctor` is clean.
@@ -9,6 +10,7 @@ import { closeSync, openSync, readdirSync, readFileSync, rmSync, statSync, write
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, snapshotFiles, tempDir } from '../helpers.js';
+import { type Requirement, requirement } from '../requirements.js';
 import { checkFilesReadable, compareWithLedger, doctor, ledgerCalls, tokj, tokjWithin } from './support.js';
 
 const PAGE = 4096;
@@ -19,23 +21,20 @@ function sh(cmd: string, args: string[]): { ok: boolean; out: string } {
   return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
 }
 
-/** Mounts a tmpfs of `size` at a new temp dir; null (with the reason printed) when it cannot. */
-function mountTmpfs(size: string): string | null {
-  if (!isRoot) {
-    console.log('[torture] disk: skipped: not running as root (mount needs root)');
-    return null;
-  }
+/**
+ * Mounts a tmpfs of `size` at a new temp dir, for the tests `what`. When it cannot (not root,
+ * or mount refused), mnt is null and the tests are skipped with the reason, or fail in CI.
+ */
+function mountTmpfs(size: string, what: string): { mnt: string | null; tmpfs: Requirement } {
+  if (!isRoot) return { mnt: null, tmpfs: requirement(what, 'not running as root (mount -t tmpfs needs root)') };
   const dir = tempDir('tokj-torture-disk-');
   const r = sh('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir]);
-  if (!r.ok) {
-    console.log(`[torture] disk: skipped: mount -t tmpfs failed: ${r.out.trim()}`);
-    return null;
-  }
+  if (!r.ok) return { mnt: null, tmpfs: requirement(what, `mount -t tmpfs failed: ${r.out.trim()}`) };
   // Backup for runs where the suite's afterAll does not run (tests filtered out, a crash).
   process.once('exit', () => {
     spawnSync('umount', ['-l', dir]);
   });
-  return dir;
+  return { mnt: dir, tmpfs: requirement(what, null) };
 }
 
 /** Writes a filler file until the file system says ENOSPC. */
@@ -100,10 +99,11 @@ function expectNothingTorn(root: string, before: Record<string, string>): number
 }
 
 describe('full disk (tmpfs, size=64k)', () => {
-  // Mounted while the tests are collected, so a failed mount skips them (reason printed).
-  const mnt = mountTmpfs('64k');
+  // Mounted while the tests are collected, so a failed mount skips them (reason printed),
+  // or in CI fails them.
+  const { mnt, tmpfs } = mountTmpfs('64k', 'the full-disk tests (tmpfs)');
   const root = mnt ? path.join(mnt, '.ai_workflow') : '';
-  const skip = mnt === null;
+  const skip = tmpfs.skip;
 
   afterAll(() => {
     if (mnt) {
@@ -113,6 +113,7 @@ describe('full disk (tmpfs, size=64k)', () => {
   });
 
   it.skipIf(skip)('a record whose ledger append hits ENOSPC: exit 74, every file byte for byte as before; after freeing space it works', async () => {
+    tmpfs.check();
     if (!mnt) throw new Error('no tmpfs');
     expect((await tokj(mnt, ['init', 's', 'openai', 'gpt-4o', '-q'])).exitCode).toBe(0);
     expect((await tokj(mnt, ['record', '1', '1', '--note', 'x'])).exitCode).toBe(0);
@@ -146,6 +147,7 @@ describe('full disk (tmpfs, size=64k)', () => {
   });
 
   it.skipIf(skip)('a record whose view write hits ENOSPC after the ledger append: exit 74, no torn file; the next record catches the views up', async () => {
+    tmpfs.check();
     if (!mnt) throw new Error('no tmpfs');
     const callsBefore = ledgerCalls(root).length;
     // The ledger is not at a page boundary now (an append fits in its last page), but every
@@ -176,6 +178,7 @@ describe('full disk (tmpfs, size=64k)', () => {
   // records the call twice. src/io/fs.ts ioError() always appends "nothing was changed";
   // src/app/txn.ts commit() runs after append() without saying the call was recorded.
   it.skipIf(skip)('an ENOSPC after the ledger append does not claim that nothing was changed', async () => {
+    tmpfs.check();
     if (!mnt) throw new Error('no tmpfs');
     expect(statSync(ledgerSegment(root)).size % PAGE).not.toBe(0);
     const callsBefore = ledgerCalls(root).length;
@@ -190,11 +193,12 @@ describe('full disk (tmpfs, size=64k)', () => {
 });
 
 describe('read-only file system (tmpfs remounted ro)', () => {
-  const mnt = mountTmpfs('1m');
+  const { mnt, tmpfs } = mountTmpfs('1m', 'the read-only file system tests (tmpfs)');
   const root = mnt ? path.join(mnt, '.ai_workflow') : '';
-  const skip = mnt === null;
+  const skip = tmpfs.skip;
 
   beforeAll(async () => {
+    tmpfs.check();
     if (!mnt) return;
     expect((await tokj(mnt, ['init', 's', 'openai', 'gpt-4o', '-q'])).exitCode).toBe(0);
     expect((await tokj(mnt, ['record', '10', '5'])).exitCode).toBe(0);
@@ -207,6 +211,7 @@ describe('read-only file system (tmpfs remounted ro)', () => {
   });
 
   it.skipIf(skip)('doctor reads a read-only journal; once writable again, record works and doctor is clean', async () => {
+    tmpfs.check();
     if (!mnt) throw new Error('no tmpfs');
     expect(sh('mount', ['-o', 'remount,ro', mnt]).ok).toBe(true);
     try {
@@ -230,6 +235,7 @@ describe('read-only file system (tmpfs remounted ro)', () => {
   // up at once on an error that retrying cannot fix. Each command gets 10 s here (a normal
   // run takes ~0.1 s); after the fix the assertions below check the 74 and the message.
   it.skipIf(skip)('record, finalize, init and auto-collect on a read-only journal: exit 74 at once, read-only named, nothing changed', async () => {
+    tmpfs.check();
     if (!mnt) throw new Error('no tmpfs');
     expect(sh('mount', ['-o', 'remount,ro', mnt]).ok).toBe(true);
     try {

@@ -9,6 +9,8 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Nodes, Root } from 'mdast';
+import { micromark } from 'micromark';
+import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, tempDir } from '../helpers.js';
 import { parseMarkdown } from '../../src/markdown/parse.js';
@@ -56,23 +58,16 @@ function raggedTables(root: Root): string[] {
     .map((t) => `table at line ${t.position?.start.line}: rows of ${[...new Set(t.children.map((r) => r.children.length))].join('/')} cells`);
 }
 
-type Render = (markdown: string) => string;
-
-/** micromark with GFM, raw HTML allowed through (as a renderer that trusts the file would). */
-async function gfmToHtml(): Promise<Render | null> {
-  try {
-    const micromarkName = 'micromark';
-    const { micromark } = (await import(/* @vite-ignore */ micromarkName)) as { micromark: (v: string, o: unknown) => string };
-    const { gfm, gfmHtml } = await import('micromark-extension-gfm');
-    return (markdown) => micromark(markdown, { allowDangerousHtml: true, allowDangerousProtocol: true, extensions: [gfm()], htmlExtensions: [gfmHtml()] });
-  } catch (error) {
-    console.log(`[torture] hostile: no GFM-to-HTML renderer (${(error as Error).message}); checking the mdast only`);
-    return null;
-  }
+/**
+ * micromark with GFM, raw HTML allowed through (as a renderer that trusts the file would).
+ * micromark is not a dependency of ours but of mdast-util-from-markdown, so npm ci always
+ * installs it.
+ */
+function render(markdown: string): string {
+  return micromark(markdown, { allowDangerousHtml: true, allowDangerousProtocol: true, extensions: [gfm()], htmlExtensions: [gfmHtml()] });
 }
 
-function checkRendered(render: Render | null, text: string, label: string): void {
-  if (!render) return;
+function checkRendered(text: string, label: string): void {
   const html = render(text);
   for (const tag of ['<script', '<img', '<a ', '<!--', 'href=']) expect(html.includes(tag), `${label} renders ${tag}`).toBe(false);
 }
@@ -130,12 +125,11 @@ describe('hostile text', () => {
     const end = scanLedgerFiles(root).entries.find((e) => e.type === 'session_end')!;
     expect(end).toMatchObject({ notes: `${H.script}\n${H.link}`, errors: [`${H.img}|${H.lines}`, H.emoji] });
 
-    const render = await gfmToHtml();
     const sessionText = readFileSync(path.join(root, 'monitoring/sessions/h1.md'), 'utf8');
     const session = parseMarkdown(sessionText);
     expect(raggedTables(session)).toEqual([]);
     expect(dangerous(session)).toEqual([]);
-    checkRendered(render, sessionText, 'the session file');
+    checkRendered(sessionText, 'the session file');
 
     // The cells read back as the text (one line), not as markup.
     const rows = toolTable(session, 'Usage Tracking', 'Call').slice(1);
@@ -157,7 +151,7 @@ describe('hostile text', () => {
     const journal = parseMarkdown(journalText);
     expect(raggedTables(journal)).toEqual([]);
     expect(dangerous(journal)).toEqual([]);
-    checkRendered(render, journalText, 'the journal');
+    checkRendered(journalText, 'the journal');
     expect(toolTable(journal, 'Usage Summary', 'Provider').slice(1).map((r) => [r[0], r[1]])).toContainEqual([shown(provider), shown(model)]);
     expect(toolTable(journal, 'Detailed Usage Log', 'Session')[1]![3]).toBe(`${shown(provider)}/${shown(model)} +1 more`);
 
@@ -203,9 +197,7 @@ describe('hostile text', () => {
     // GitHub (cmark-gfm) finds autolink literals while tokenizing, so the serializer's escapes
     // (www\\., \\@, https\\:) stop them; micromark's HTML compiler works the same way. (The
     // mdast utility finds them in already-unescaped text afterwards, so it is not the judge.)
-    const render = await gfmToHtml();
-    expect(render).not.toBeNull();
-    const html = render!(readFileSync(path.join(root, 'monitoring/sessions/a.md'), 'utf8'));
+    const html = render(readFileSync(path.join(root, 'monitoring/sessions/a.md'), 'utf8'));
     expect(html).toContain('see www.evil.example or write to x@evil.example or https://evil.example/p');
     expect(html).not.toContain('<a ');
   });
