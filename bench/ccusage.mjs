@@ -11,7 +11,7 @@
 // timed: the command as people type it (npx, which checks the registry cache first) and the
 // native binary it launches; the bar is against the faster of the two.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -124,6 +124,11 @@ export function writeClaudeTree(root, { lines, seed = 11 }) {
     expected.bytes += Buffer.byteLength(buffer);
     writeSync(fd, buffer);
     closeSync(fd);
+    // Finished transcripts: dated at their last line (at least an hour back), as Claude Code
+    // leaves them. A file may end mid-response (cut at its line count); tokj holds back such
+    // a response while its file was written in the last 10 minutes, and counts it after.
+    const mtime = new Date(Math.min(t, Date.now() - 3_600_000));
+    utimesSync(file, mtime, mtime);
     expected.files++;
   };
   /** A conversation: `n` lines into put(); sidechain lines carry agentId. */

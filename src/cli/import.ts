@@ -57,7 +57,7 @@ async function readFrom(source: string, where: string | undefined, ctx: Ctx, opt
     // Transcripts unchanged since they were last imported into this journal are not read.
     const layout = layoutFor(ctx, options);
     claude = { previous: readImportMemo(layout), stats: newClaudeCodeStats() };
-    records = readClaudeCode(places, { warn, env: ctx.env, onProgress: bar?.update, unchanged: claude.previous ?? undefined, stats: claude.stats });
+    records = readClaudeCode(places, { warn, env: ctx.env, onProgress: bar?.update, unchanged: claude.previous ?? undefined, stats: claude.stats, now: ctx.now().getTime() });
     label = `Claude Code logs (${places.join(', ')})`;
   } else if (source === 'seed-markdown') {
     // Default: the journal this command works on (--dir, TOKJ_DIR, the nearest .ai_workflow).
@@ -206,10 +206,11 @@ export async function importRecords(sourceArg: string | undefined, options: Impo
     bar?.done();
   }
   const unchanged = claude?.stats.unchanged ?? 0;
-  if (parsed.length === 0 && unchanged > 0) {
+  const heldBack = claude?.stats.heldBack ?? 0;
+  if (parsed.length === 0 && (unchanged > 0 || heldBack > 0)) {
     // Nothing new since the last import: not an error (a daily import finds this often).
-    if (options.json) ctx.out(JSON.stringify({ imported: 0, duplicates: 0, sessions: 0, sessions_created: 0, unchanged_transcripts: unchanged }));
-    else ctx.out(`Imported 0 calls: ${formatCount(unchanged)} transcript${unchanged === 1 ? '' : 's'} unchanged since the last import (not read again).`);
+    if (options.json) ctx.out(JSON.stringify({ imported: 0, duplicates: 0, sessions: 0, sessions_created: 0, unchanged_transcripts: unchanged, held_back: heldBack }));
+    else ctx.out(`Imported 0 calls: ${[...(unchanged > 0 ? [`${formatCount(unchanged)} transcript${unchanged === 1 ? '' : 's'} unchanged since the last import (not read again)`] : []), ...(heldBack > 0 ? [heldBackText(heldBack)] : [])].join('; ')}.`);
     return;
   }
   if (parsed.length === 0) throw rejectedInput(`${source === '-' ? 'standard input' : source} holds no records`, 'empty_input');
@@ -264,17 +265,23 @@ export async function importRecords(sourceArg: string | undefined, options: Impo
       trace('calls appended');
       txn.append(ends);
       // The calls are in the ledger: these transcripts need not be read again while unchanged.
-      if (claude) writeImportMemo(layout, claude.previous, claude.stats.read);
+      if (claude) writeImportMemo(layout, claude.previous, claude.stats.read, claude.stats.unsettled);
       recordOptions.prices.save();
       written = calls.length;
     });
   } finally {
     if (status !== null) process.stderr.write('\r\x1b[K');
   }
-  const summary = { imported: written, duplicates, sessions: bySession.size, sessions_created: created, ...(claude ? { unchanged_transcripts: unchanged } : {}) };
+  const summary = { imported: written, duplicates, sessions: bySession.size, sessions_created: created, ...(claude ? { unchanged_transcripts: unchanged, held_back: heldBack } : {}) };
   if (options.json) ctx.out(JSON.stringify(summary));
   else {
     const skippedFiles = unchanged > 0 ? ` ${formatCount(unchanged)} transcript${unchanged === 1 ? '' : 's'} unchanged since the last import were not read again.` : '';
-    ctx.out(`Imported ${formatCount(written)} calls into ${formatCount(bySession.size)} sessions (${formatCount(created)} new, ${formatCount(duplicates)} duplicates skipped).${skippedFiles}`);
+    const held = heldBack > 0 ? ` ${heldBackText(heldBack)[0]!.toUpperCase()}${heldBackText(heldBack).slice(1)}.` : '';
+    ctx.out(`Imported ${formatCount(written)} calls into ${formatCount(bySession.size)} sessions (${formatCount(created)} new, ${formatCount(duplicates)} duplicates skipped).${skippedFiles}${held}`);
   }
+}
+
+/** Responses not recorded yet because Claude Code may still be writing them (read.ts). */
+function heldBackText(n: number): string {
+  return `${formatCount(n)} response${n === 1 ? '' : 's'} still being written held back (a later import records ${n === 1 ? 'it' : 'them'} with the final counts)`;
 }

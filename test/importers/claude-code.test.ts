@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TokjError } from '../../src/core/errors.js';
 import { claudeConfigDirs, defaultClaudeProjectDirs, mergeEntries, newClaudeCodeStats, parseClaudeLine, parseLineBytes, readClaudeCode, TranscriptLines, sessionIdFor, type ClaudeCodeOptions, type ImportRecord } from '../../src/importers/index.js';
+import { parseTranscript } from '../../src/importers/claude-code/transcript.js';
 import { tempDir } from '../helpers.js';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'claude');
@@ -328,27 +329,33 @@ describe('TranscriptLines (repeated lines of a response are not parsed)', () => 
     expect(results.map((r) => r !== null && r.ok && r.entry.costUSD)).toEqual([0.1, 0.2]);
   });
 
-  it('reads a transcript to the same records as parsing every line whole', async () => {
-    const response = fc.record({ id: fc.constantFrom('msg_a', 'msg_b', 'msg_c'), output: fc.integer({ min: 1, max: 3 }), big: fc.boolean(), cost: fc.constantFrom(undefined, 0.5), time: fc.integer({ min: 0, max: 9 }) });
+  it('reads a transcript to the same records, and the same open response, as parsing every line whole', async () => {
+    const response = fc.record({ id: fc.constantFrom('msg_a', 'msg_b', 'msg_c'), output: fc.integer({ min: 1, max: 3 }), big: fc.boolean(), cost: fc.constantFrom(undefined, 0.5), time: fc.integer({ min: 0, max: 9 }), stop: fc.constantFrom(null, null, 'end_turn') });
     await fc.assert(
       fc.asyncProperty(fc.array(response, { maxLength: 12 }), async (responses) => {
-        const lines = responses.map(({ id, output, big, cost, time }, i) =>
-          JSON.stringify({ ...lineOf({ requestId: `req_${id}`, uuid: `u${i}`, timestamp: `2026-01-01T00:00:0${time}.000Z`, ...(cost === undefined ? {} : { costUSD: cost }) }), message: { ...lineOf().message, id, content: [{ type: 'text', text: big ? 'y'.repeat(600) : 'y' }], usage: { input_tokens: 1, output_tokens: output } } }),
+        const lines = responses.map(({ id, output, big, cost, time, stop }, i) =>
+          JSON.stringify({ ...lineOf({ requestId: `req_${id}`, uuid: `u${i}`, timestamp: `2026-01-01T00:00:0${time}.000Z`, ...(cost === undefined ? {} : { costUSD: cost }) }), message: { ...lineOf().message, id, content: [{ type: 'text', text: big ? 'y'.repeat(600) : 'y' }], stop_reason: stop, usage: { input_tokens: 1, output_tokens: output } } }),
         );
         const dir = tempDir();
         writeFileSync(path.join(dir, 's.jsonl'), lines.map((l) => `${l}\n`).join(''));
-        // the reference: every line parsed whole, merged by key in order of first appearance
+        // the reference: every line parsed whole, merged by key in order of first appearance;
+        // the last response open unless a line of it (since it became the latest) has stopped
         const merged = new Map<string, ReturnType<typeof mergeEntries>>();
+        const latest = { key: '', stopped: true };
         for (const text of lines) {
           const r = parseClaudeLine(text);
           if (!r.ok) continue;
           const seen = merged.get(r.entry.key);
           merged.set(r.entry.key, seen ? mergeEntries(seen, r.entry) : r.entry);
+          if (latest.key === r.entry.key) latest.stopped ||= r.stopped;
+          else Object.assign(latest, { key: r.entry.key, stopped: r.stopped });
         }
-        const got = await read(dir);
+        // (a quiet period of 0: the open response is read as it stands)
+        const got = await read(dir, { env: { TOKJ_IMPORT_QUIET_SECONDS: '0' } });
         expect(got.map((r) => [r.request_id, r.output_tokens, r.timestamp, r.cost_usd])).toEqual(
           [...merged.values()].map((e) => [e.key, e.usage.outputTokens, e.timestamp, e.costUSD === null ? undefined : String(e.costUSD)]),
         );
+        expect(parseTranscript(path.join(dir, 's.jsonl')).open).toEqual(latest.stopped ? [] : [latest.key]);
       }),
       { numRuns: 150 },
     );

@@ -58,7 +58,7 @@ describe('tokj import --from claude-code', () => {
     // Unchanged transcripts are not read again (a daily import of big logs).
     const again = await tokj(cwd, ['import', '--from', 'claude-code', logs, '--json']);
     expect(again.exitCode, again.stderr).toBe(0);
-    expect(JSON.parse(again.stdout)).toEqual({ imported: 0, duplicates: 0, sessions: 0, sessions_created: 0, unchanged_transcripts: 4 });
+    expect(JSON.parse(again.stdout)).toEqual({ imported: 0, duplicates: 0, sessions: 0, sessions_created: 0, unchanged_transcripts: 4, held_back: 0 });
     const text = await tokj(cwd, ['import', '--from', 'claude-code', logs]);
     expect(text.stdout).toBe('Imported 0 calls: 4 transcripts unchanged since the last import (not read again).');
     expect(snapshotFiles(path.join(root, 'monitoring', 'ledger'))).toEqual(before);

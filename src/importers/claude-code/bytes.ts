@@ -13,10 +13,12 @@ import { parseClaudeLine, type ParsedLine } from './entry.js';
 const CONTENT = Buffer.from('"content":[');
 const AFTER_CONTENT = Buffer.from('],"stop_reason":');
 const USAGE = Buffer.from('"usage":{');
+const STOP_REASON = Buffer.from('"stop_reason":');
 const REQUEST_ID = Buffer.from('"requestId":"');
 const TIMESTAMP = Buffer.from('"timestamp":"');
 const COST = Buffer.from('"costUSD"');
 const QUOTE = 0x22;
+const N = 0x6e; // the n of null
 
 /** Content smaller than this is parsed along: cutting it out costs two copies. */
 const WORTH_CUTTING = 512;
@@ -51,9 +53,13 @@ function parseAt(line: Buffer, content: number, after: number): ParsedLine {
  * bytes from its message's `"usage":{` to the end of its top-level requestId equal the
  * previous parsed line's, and whose timestamp is not earlier, is the same response with the
  * same usage: merging it would change nothing (the earliest time is kept), so it is not
- * parsed at all.
+ * parsed at all. Only whether it carries a stop reason (the last line of a response may
+ * repeat the usage and add one) is read from its bytes: the message's `"stop_reason":` is the
+ * key just before its usage, its value `null` or a string.
  */
 export class TranscriptLines {
+  /** After a repeat (parse returned null): whether that line carries a stop reason. */
+  repeatStopped = false;
   /** The previous parsed line's usage-to-requestId bytes, when it can be compared. */
   private last: Buffer | null = null;
   /** …and its timestamp: a repeat must not be earlier (the earliest time is the call's). */
@@ -82,15 +88,23 @@ export class TranscriptLines {
       line.compare(last, 0, last.length, usage, close + 1) === 0 &&
       line.indexOf(COST) === -1
     ) {
-      return null;
+      const stop = line.lastIndexOf(STOP_REASON, usage) + STOP_REASON.length;
+      const first = stop < STOP_REASON.length ? -1 : line[stop];
+      // (no stop_reason key, or a value other than null or a string: parsed below)
+      if (first === N || first === QUOTE) {
+        this.repeatStopped = first === QUOTE && line[stop + 1] !== QUOTE;
+        return null;
+      }
     }
     const content = line.indexOf(CONTENT);
     const after = content === -1 ? -1 : line.indexOf(AFTER_CONTENT, content);
     const parsed = parseAt(line, content, after);
     this.last = null;
-    if (signed && parsed.ok && parsed.entry.costUSD === null) {
+    if (signed && parsed.ok && parsed.entry.costUSD === null && parsed.copyOf === null) {
       // Remembered only when the parse agrees on the request (its key ends with this
       // requestId); a logged costUSD may differ between a response's lines: those are parsed.
+      // A progress line's copy is not remembered: an agent's own line that repeats it must
+      // still be parsed, since the copy may be dropped (transcript.ts).
       const requestId = line.toString('latin1', request + REQUEST_ID.length, close);
       if (parsed.entry.key.endsWith(`:${requestId}`)) {
         this.last = Buffer.from(line.subarray(usage, close + 1));

@@ -8,8 +8,15 @@
  * session repeats its history) is not yielded again. Each record's request id is
  * `${message.id}:${requestId}`, so importing the same logs again, or logs that have grown
  * since, records only calls the journal does not hold yet.
+ *
+ * The journal keeps one entry per response, written once: a response is yielded only when
+ * complete, with its final usage. The last response of a conversation that Claude Code may
+ * still be writing (transcript.ts: `open`) is held back, and its file is not reported as
+ * read whole, so the next import reads it again; once its transcript has gone a quiet period
+ * without a write (Claude Code stopped mid-response), it is taken as it stands.
  */
 import path from 'node:path';
+import { usageError } from '../../core/errors.js';
 import { stampOf } from '../../io/fs.js';
 import { trace } from '../../io/trace.js';
 import type { ImportRecord, Warn } from '../types.js';
@@ -37,6 +44,8 @@ export interface ClaudeCodeOptions {
    * one still with that stamp is not read again (its calls are in the journal already).
    */
   unchanged?: ReadonlyMap<string, string>;
+  /** The time now (ms), for the quiet period: the command's clock (TOKJ_NOW). */
+  now?: number;
 }
 
 export interface ClaudeCodeStats {
@@ -50,12 +59,30 @@ export interface ClaudeCodeStats {
   skipped: Partial<Record<Skip, number>>;
   /** Transcripts not read: as they were when last imported (options.unchanged). */
   unchanged: number;
-  /** Every transcript read, with its stamp taken before reading it. */
+  /** Responses not yielded because they may still be written to (read again next time). */
+  heldBack: number;
+  /**
+   * Every transcript read whole, with its stamp taken before reading it: not those holding a
+   * response held back (they must be read again while unchanged).
+   */
   read: Map<string, string>;
+  /** Transcripts read but not whole: an earlier import's memo of them no longer holds. */
+  unsettled: Set<string>;
 }
 
 export function newClaudeCodeStats(): ClaudeCodeStats {
-  return { files: 0, lines: 0, calls: 0, duplicates: 0, skipped: {}, unchanged: 0, read: new Map() };
+  return { files: 0, lines: 0, calls: 0, duplicates: 0, skipped: {}, unchanged: 0, heldBack: 0, read: new Map(), unsettled: new Set() };
+}
+
+/** Default quiet period: a transcript not written for this long is no longer being written. */
+export const QUIET_SECONDS = 600;
+
+/** TOKJ_IMPORT_QUIET_SECONDS, else 600: seconds without a write after which an open response is final. */
+export function quietPeriodMs(env: NodeJS.ProcessEnv): number {
+  const text = env.TOKJ_IMPORT_QUIET_SECONDS;
+  if (text === undefined || text === '') return QUIET_SECONDS * 1000;
+  if (!/^\d{1,9}$/.test(text)) throw usageError(`TOKJ_IMPORT_QUIET_SECONDS must be a whole number of seconds (got ${JSON.stringify(text)})`, 'bad_env');
+  return Number(text) * 1000;
 }
 
 const SESSION_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -75,20 +102,25 @@ export function sessionIdFor(raw: string | null, file: string): string {
 export async function* readClaudeCode(where: string | readonly string[], options: ClaudeCodeOptions = {}): AsyncGenerator<ImportRecord> {
   const stats = options.stats ?? newClaudeCodeStats();
   const costs = options.costs ?? 'auto';
+  const quietMs = quietPeriodMs(options.env ?? {});
+  const now = options.now ?? Date.now();
   const found = findTranscripts(typeof where === 'string' ? [where] : where, options.warn);
   // A stamp taken before reading: a file that grows meanwhile is read again next time.
+  const stamps = new Map<string, string>();
   const toRead = found.filter((file) => {
     const stamp = stampIfExists(file);
     if (stamp !== null && options.unchanged?.get(file) === stamp) {
       stats.unchanged += 1;
       return false;
     }
-    if (stamp !== null) stats.read.set(file, stamp);
+    if (stamp !== null) stamps.set(file, stamp);
     return true;
   });
   const files = orderOldestFirst(toRead);
   trace(`transcripts found: ${found.length}, to read: ${files.length}`);
+  // Responses yielded, or held back, by an earlier file: a later copy is not yielded.
   const done = new Set<string>();
+  const held = new Set<string>();
   const interned = new Map<string, string>();
   const intern = (s: string): string => {
     const known = interned.get(s);
@@ -103,21 +135,44 @@ export async function* readClaudeCode(where: string | readonly string[], options
     stats.duplicates += result.duplicates;
     for (const [why, n] of Object.entries(result.skipped) as Array<[Skip, number]>) stats.skipped[why] = (stats.skipped[why] ?? 0) + n;
     if (result.unreadable !== undefined) {
-      stats.read.delete(file);
       options.warn?.(`${file} ${result.unreadable === 'ENOENT' ? 'disappeared while it was read' : 'cannot be read (permission denied)'}; skipped`);
       continue;
     }
     reportSkips(file, result.skipped, options.warn);
+    const stamp = stamps.get(file);
+    const open = result.open.length === 0 || (stamp !== undefined && isQuiet(file, stamp, now - quietMs)) ? null : new Set(result.open);
+    // Read whole unless a response in it waits for a later import (here, or held by an
+    // earlier file: this file's copy must then be read again too).
+    let whole = stamp !== undefined;
     for (const entry of result.entries) {
       if (done.has(entry.key)) {
+        if (held.has(entry.key)) whole = false;
         stats.duplicates += 1;
         continue;
       }
       done.add(entry.key);
+      if (open?.has(entry.key)) {
+        held.add(entry.key);
+        stats.heldBack += 1;
+        whole = false;
+        continue;
+      }
       stats.calls += 1;
       yield toRecord(entry, file, costs, intern);
     }
+    if (whole) stats.read.set(file, stamp!);
+    else stats.unsettled.add(file);
   }
+}
+
+/**
+ * A transcript not written since `before` (ms): its stamp taken before it was read is still
+ * its stamp (nothing was appended while it was read) and holds an older mtime.
+ */
+function isQuiet(file: string, stamp: string, before: number): boolean {
+  if (stampIfExists(file) !== stamp) return false;
+  const mtimeMs = BigInt(stamp.split(':')[1]!) / 1_000_000n;
+  return mtimeMs <= BigInt(Math.floor(before));
 }
 
 function toRecord(entry: ClaudeEntry, file: string, costs: 'auto' | 'calculate', intern: (s: string) => string): ImportRecord {
