@@ -9,12 +9,14 @@
 //   EMFILE for programs opening thousands of files, and patching fs costs ~5 ms a run;
 // - tiktoken (WASM) stays external and loads only where tokens are counted.
 // What each bundle may contain is checked on esbuild's metafile (scripts/bundle-check.mjs):
-// a build breaking a rule fails and leaves dist/ as it was.
+// a build breaking a rule fails and leaves dist/ as it was. dist/build-id.json holds a hash
+// of each bundle (scripts/build-id.mjs), which keys bin/tokj.cjs's code cache.
 // `node scripts/build.mjs [--outdir DIR]` (default dist).
 import { mkdirSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build as esbuild } from 'esbuild';
+import { BUILD_ID_FILE, buildId } from './build-id.mjs';
 import { checkMetafile } from './bundle-check.mjs';
 
 const common = {
@@ -101,7 +103,11 @@ export class BundleCheckError extends Error {}
  * Builds every bundle in memory, checks them (BundleCheckError listing every problem), and
  * only then writes them, each replacing its file atomically (temp + rename): a build never
  * leaves outdir half-written or missing under a tokj that is running (or a test suite using
- * it), and a build that fails a check writes nothing. Returns the metafiles by bundle.
+ * it), and a build that fails a check writes nothing. build-id.json is written last: a
+ * tokj that reads it before the bundles (bin/tokj.cjs does) and runs during a rebuild can
+ * pair an old id with a new bundle, never a new id with an old bundle, so at worst it
+ * caches the new code under the old id, which later runs do not ask for. Returns the
+ * metafiles by bundle.
  */
 export async function buildAll({ outdir = path.join(common.absWorkingDir, 'dist'), write = true } = {}) {
   outdir = path.resolve(outdir);
@@ -112,9 +118,12 @@ export async function buildAll({ outdir = path.join(common.absWorkingDir, 'dist'
   const problems = Object.values(results).flatMap((r) => checkMetafile(r.metafile));
   if (problems.length > 0) throw new BundleCheckError(`the bundles break ${problems.length === 1 ? 'a rule' : `${problems.length} rules`} (scripts/bundle-check.mjs):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   if (write) {
-    for (const result of Object.values(results)) {
+    const ids = {};
+    for (const [name, result] of Object.entries(results)) {
       for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
+      ids[name] = buildId(result.outputFiles.find((file) => path.basename(file.path) === name).contents);
     }
+    writeAtomically(path.join(outdir, BUILD_ID_FILE), `${JSON.stringify(ids, null, 2)}\n`);
   }
   return Object.fromEntries(Object.entries(results).map(([name, r]) => [name, r.metafile]));
 }

@@ -3,13 +3,14 @@
  * TOKJ_NO_COMPILE_CACHE), each test with its own TMPDIR so the cache starts cold, each case
  * run twice: cold cache, then warm. On Node 20 the launcher compiles the bundles through
  * vm.Script with V8's code cache, which is where these used to break: an import() with no
- * loader (tokj init).
+ * loader (tokj init), and bytecode of another install or build run for this one.
  */
-import { appendFileSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { appendFileSync, cpSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import nodeModule from 'node:module';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { BUILD_ID_FILE, buildId } from '../../scripts/build-id.mjs';
 import { ledgerLines, repoRoot, tempDir } from '../helpers.js';
 
 const SESSION_ID = /^session_\d{8}_\d{6}_[0-9a-f]{6}$/;
@@ -152,5 +153,72 @@ describe('bin/tokj.cjs with the compile cache, cold then warm', () => {
       expect(readFileSync(sessionFile, 'utf8')).toContain(`A note written by hand before the ${round} run.`);
     });
     if (launcherCache) expect([...cacheFiles(tmp).keys()].map((f) => path.basename(f).split('-')[0]).sort()).toEqual(['full.cjs', 'parse.cjs', 'tokj.cjs']);
+  });
+});
+
+/** A copy of the package as npm installs it (node_modules linked to this repository's). */
+function install(): string {
+  const dir = tempDir('tokj-install-');
+  for (const item of ['package.json', 'bin', 'dist', 'templates', 'pricing']) cpSync(path.join(repoRoot, item), path.join(dir, item), { recursive: true });
+  symlinkSync(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+const RECORD_HELP = "record one model call's usage into the session";
+
+/**
+ * Changes one letter of `tokj record --help`'s description in an install's dist/tokj.cjs,
+ * keeping its length, and updates the install's build id as the build computes it. The
+ * letter is one the launcher's former cache key never read (it hashed every
+ * floor(length/4096)th character): V8 itself checks only a cached script's length.
+ */
+function editRecordHelp(dir: string): string {
+  const file = path.join(dir, 'dist', 'tokj.cjs');
+  const text = readFileSync(file, 'utf8');
+  const at = text.indexOf(RECORD_HELP);
+  expect(at).toBeGreaterThan(0);
+  expect(text.indexOf(RECORD_HELP, at + 1)).toBe(-1);
+  const step = Math.max(1, Math.floor(text.length / 4096));
+  let i = RECORD_HELP.length - 1;
+  while ((at + i) % step === 0 || !/[a-z]/.test(RECORD_HELP[i]!)) i -= 1;
+  const edited = `${RECORD_HELP.slice(0, i)}${RECORD_HELP[i]!.toUpperCase()}${RECORD_HELP.slice(i + 1)}`;
+  const next = text.slice(0, at) + edited + text.slice(at + RECORD_HELP.length);
+  expect(next.length).toBe(text.length);
+  writeFileSync(file, next);
+  const idsFile = path.join(dir, 'dist', BUILD_ID_FILE);
+  const ids = JSON.parse(readFileSync(idsFile, 'utf8')) as Record<string, string>;
+  writeFileSync(idsFile, JSON.stringify({ ...ids, 'tokj.cjs': buildId(next) }));
+  return edited;
+}
+
+describe('the compile cache never runs another build', () => {
+  it('two installs whose bundles differ at equal length, one shared TMPDIR: each prints its own text', async () => {
+    const [a, b] = [install(), install()];
+    const edited = editRecordHelp(b);
+    const [cwd, tmp] = [tempDir(), tempDir('tokj-tmpdir-')];
+    const help = async (dir: string): Promise<string> => {
+      const r = await tokj(['record', '--help'], { cwd, tmp, bin: path.join(dir, 'bin', 'tokj.cjs') });
+      expect(r.exitCode, r.stderr).toBe(0);
+      return r.stdout.split('\n')[2]!;
+    };
+    for (const round of ['cold', 'warm']) {
+      expect(await help(a), `${round}: install A`).toBe(RECORD_HELP);
+      expect(await help(b), `${round}: install B`).toBe(edited);
+    }
+  });
+
+  it('a rebuild in place at equal length runs the new code, and drops the old build from the cache', async () => {
+    const dir = install();
+    const [cwd, tmp] = [tempDir(), tempDir('tokj-tmpdir-')];
+    const help = async (): Promise<string> => {
+      const r = await tokj(['record', '--help'], { cwd, tmp, bin: path.join(dir, 'bin', 'tokj.cjs') });
+      expect(r.exitCode, r.stderr).toBe(0);
+      return r.stdout.split('\n')[2]!;
+    };
+    await coldThenWarm(tmp, async () => expect(await help()).toBe(RECORD_HELP));
+    const edited = editRecordHelp(dir);
+    expect(await help()).toBe(edited);
+    expect(await help()).toBe(edited);
+    if (launcherCache) expect([...cacheFiles(tmp).keys()].filter((f) => path.basename(f).startsWith('tokj.cjs-'))).toHaveLength(1);
   });
 });

@@ -1,12 +1,13 @@
 /**
  * The build's rules on what the bundles contain (scripts/bundle-check.mjs), on made-up
- * metafiles and on the real build's.
+ * metafiles and on the real build's, and the build ids it writes (scripts/build-id.mjs).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildAll } from '../../scripts/build.mjs';
+import { BUILD_ID_FILE, buildId } from '../../scripts/build-id.mjs';
 import { checkMetafile, type Metafile } from '../../scripts/bundle-check.mjs';
 import { repoRoot, tempDir } from '../helpers.js';
 
@@ -90,10 +91,16 @@ describe('the real build', () => {
     expect(checkMetafile(spoiled)).toEqual([expect.stringContaining('must not contain yaml')]);
   });
 
+  it('writes build-id.json: the SHA-256 of each bundle', () => {
+    const ids = JSON.parse(readFileSync(path.join(outdir, BUILD_ID_FILE), 'utf8')) as Record<string, string>;
+    expect(Object.keys(ids).sort()).toEqual(['cc-worker.cjs', 'full.cjs', 'parse.cjs', 'report-worker.cjs', 'tokj.cjs']);
+    for (const [name, id] of Object.entries(ids)) expect(id).toBe(buildId(readFileSync(path.join(outdir, name))));
+  });
+
   it('node scripts/build.mjs --outdir DIR builds there and exits 0', async () => {
     const dir = tempDir('tokj-build-');
     const r = await execa('node', [path.join(repoRoot, 'scripts', 'build.mjs'), '--outdir', dir], { cwd: dir, reject: false });
     expect(r.exitCode, String(r.stderr)).toBe(0);
-    expect(readFileSync(path.join(dir, 'tokj.cjs'), 'utf8')).toContain('record one model call');
+    expect(JSON.parse(readFileSync(path.join(dir, BUILD_ID_FILE), 'utf8'))['tokj.cjs']).toBe(buildId(readFileSync(path.join(dir, 'tokj.cjs'))));
   });
 });
