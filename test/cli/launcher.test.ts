@@ -156,6 +156,27 @@ describe('bin/tokj.cjs with the compile cache, cold then warm', () => {
   });
 });
 
+describe('what the record path loads', () => {
+  it('tokj record loads no node:crypto, streams or worker_threads (tokj init without an id loads crypto, when it makes the id)', async () => {
+    const [cwd, tmp] = [tempDir(), tempDir('tokj-tmpdir-')];
+    await journal(cwd, tmp);
+    // Node's own list of the built-in modules this process loaded, written as it exits.
+    const list = path.join(tmp, 'modules.cjs');
+    writeFileSync(list, "process.on('exit', () => require('node:fs').writeFileSync(process.env.MODULES_OUT, process.moduleLoadList.join('\\n')));\n");
+    const loads = async (args: string[]): Promise<string[]> => {
+      const out = path.join(tmp, `modules-${args[0]}.txt`);
+      const r = await run('node', ['--require', list, path.join(repoRoot, 'bin', 'tokj.cjs'), ...args], { cwd, tmp, env: { MODULES_OUT: out } });
+      expect(r.exitCode, r.stderr).toBe(0);
+      return readFileSync(out, 'utf8').split('\n');
+    };
+    const heavy = /^NativeModule (crypto|internal\/crypto\/.*|stream|internal\/streams\/readable|worker_threads|internal\/worker)$/;
+    for (const round of ['cold', 'warm']) {
+      expect((await loads(['record', '100', '10'])).filter((m) => heavy.test(m)), round).toEqual([]);
+    }
+    expect(await loads(['init'])).toContain('NativeModule internal/crypto/random');
+  });
+});
+
 /** A copy of the package as npm installs it (node_modules linked to this repository's). */
 function install(): string {
   const dir = tempDir('tokj-install-');
