@@ -8,25 +8,20 @@
 // - graceful-fs (pulled in by proper-lockfile) is replaced by node:fs: it only retries
 //   EMFILE for programs opening thousands of files, and patching fs costs ~5 ms a run;
 // - tiktoken (WASM) stays external and loads only where tokens are counted.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+// What each bundle may contain is checked on esbuild's metafile (scripts/bundle-check.mjs):
+// a build breaking a rule fails and leaves dist/ as it was. dist/build-id.json holds a hash
+// of each bundle (scripts/build-id.mjs), which keys bin/tokj.cjs's code cache.
+// `node scripts/build.mjs [--outdir DIR]` (default dist).
+import { mkdirSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build as esbuild } from 'esbuild';
-
-/**
- * Each output replaces its file atomically (temp + rename): a build never leaves dist/
- * half-written or missing under a tokj that is running (or a test suite using it).
- */
-async function build(options) {
-  const result = await esbuild({ ...options, write: false });
-  for (const file of result.outputFiles) {
-    mkdirSync(path.dirname(file.path), { recursive: true });
-    const tmp = `${file.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, file.contents);
-    renameSync(tmp, file.path);
-  }
-}
+import { BUILD_ID_FILE, buildId } from './build-id.mjs';
+import { checkMetafile } from './bundle-check.mjs';
 
 const common = {
+  // the repository, whatever the current directory (tests build from their own)
+  absWorkingDir: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -87,13 +82,70 @@ module.exports = new Proxy(function () {}, {
 };
 
 const plugins = [separateBundles, lazyBuiltins];
-// dist/tokj.cjs: the core commands (init, record, finalize, status) and the dispatcher.
-await build({ ...common, entryPoints: ['src/cli/entry.ts'], outfile: 'dist/tokj.cjs', external: ['tiktoken'], plugins });
-// dist/full.cjs: every command, loaded for anything but the core commands.
-await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/full.cjs', external: ['tiktoken'], plugins });
-// dist/cc-worker.cjs: a thread that reads Claude Code transcripts (import --from claude-code).
-await build({ ...common, entryPoints: ['src/importers/claude-code/worker.ts'], outfile: 'dist/cc-worker.cjs' });
-// dist/report-worker.cjs: a thread that reads part of a big ledger for tokj report.
-await build({ ...common, entryPoints: ['src/report/worker.ts'], outfile: 'dist/report-worker.cjs' });
-// dist/parse.cjs: the markdown parser, loaded when a view must be parsed.
-await build({ ...common, entryPoints: ['src/markdown/parse.ts'], outfile: 'dist/parse.cjs' });
+
+/** The bundles, by output file name. */
+export const BUNDLES = {
+  // the core commands (init, record, finalize, status) and the dispatcher
+  'tokj.cjs': { entryPoints: ['src/cli/entry.ts'], external: ['tiktoken'], plugins },
+  // every command, loaded for anything but the core commands
+  'full.cjs': { entryPoints: ['src/cli/main.ts'], external: ['tiktoken'], plugins },
+  // a thread that reads Claude Code transcripts (import --from claude-code)
+  'cc-worker.cjs': { entryPoints: ['src/importers/claude-code/worker.ts'] },
+  // a thread that reads part of a big ledger for tokj report
+  'report-worker.cjs': { entryPoints: ['src/report/worker.ts'] },
+  // the markdown parser, loaded when a view must be parsed
+  'parse.cjs': { entryPoints: ['src/markdown/parse.ts'] },
+};
+
+export class BundleCheckError extends Error {}
+
+/**
+ * Builds every bundle in memory, checks them (BundleCheckError listing every problem), and
+ * only then writes them, each replacing its file atomically (temp + rename): a build never
+ * leaves outdir half-written or missing under a tokj that is running (or a test suite using
+ * it), and a build that fails a check writes nothing. build-id.json is written last: a
+ * tokj that reads it before the bundles (bin/tokj.cjs does) and runs during a rebuild can
+ * pair an old id with a new bundle, never a new id with an old bundle, so at worst it
+ * caches the new code under the old id, which later runs do not ask for. Returns the
+ * metafiles by bundle.
+ */
+export async function buildAll({ outdir = path.join(common.absWorkingDir, 'dist'), write = true } = {}) {
+  outdir = path.resolve(outdir);
+  const results = {};
+  for (const [name, options] of Object.entries(BUNDLES)) {
+    results[name] = await esbuild({ ...common, ...options, outfile: path.join(outdir, name), metafile: true, write: false });
+  }
+  const problems = Object.values(results).flatMap((r) => checkMetafile(r.metafile));
+  if (problems.length > 0) throw new BundleCheckError(`the bundles break ${problems.length === 1 ? 'a rule' : `${problems.length} rules`} (scripts/bundle-check.mjs):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (write) {
+    const ids = {};
+    for (const [name, result] of Object.entries(results)) {
+      for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
+      ids[name] = buildId(result.outputFiles.find((file) => path.basename(file.path) === name).contents);
+    }
+    writeAtomically(path.join(outdir, BUILD_ID_FILE), `${JSON.stringify(ids, null, 2)}\n`);
+  }
+  return Object.fromEntries(Object.entries(results).map(([name, r]) => [name, r.metafile]));
+}
+
+function writeAtomically(file, contents) {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, contents);
+  renameSync(tmp, file);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  const at = process.argv.indexOf('--outdir');
+  if (at > 0 && !process.argv[at + 1]) {
+    console.error('usage: node scripts/build.mjs [--outdir DIR]');
+    process.exit(2);
+  }
+  try {
+    await buildAll(at > 0 ? { outdir: process.argv[at + 1] } : {});
+  } catch (error) {
+    if (!(error instanceof BundleCheckError)) throw error;
+    console.error(`build failed: ${error.message}`);
+    process.exit(1);
+  }
+}

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { fingerprint } from '../core/fingerprint.js';
 import { usageError } from '../core/errors.js';
 import type { SessionStartEvent } from '../ledger/record.js';
@@ -15,16 +16,28 @@ export interface InitOptions extends DirOption {
   export?: boolean;
 }
 
-/** session_YYYYMMDD_HHMMSS_<6 hex>; the suffix is derived from a pinned clock so pinned runs repeat. */
-export async function defaultSessionId(now: Date, env: NodeJS.ProcessEnv): Promise<string> {
+/**
+ * session_YYYYMMDD_HHMMSS_<6 hex>; the suffix is derived from a pinned clock so pinned runs
+ * repeat. node:crypto is required here, when an id is generated, not imported at the top:
+ * the other core commands (record above all) share this bundle and must not pay for loading
+ * it. By require, not import(): on Node 20 bin/tokj.cjs runs the bundle through vm.Script
+ * with V8's code cache, where import() has no loader (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING),
+ * and the build refuses bundles that keep one (scripts/bundle-check.mjs).
+ */
+export function defaultSessionId(now: Date, env: NodeJS.ProcessEnv): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
-  const suffix = env.TOKJ_NOW ? fingerprint(env.TOKJ_NOW).slice(0, 6) : (await import('node:crypto')).randomBytes(3).toString('hex');
+  const suffix = env.TOKJ_NOW ? fingerprint(env.TOKJ_NOW).slice(0, 6) : randomHex(3);
   return `session_${stamp}_${suffix}`;
+}
+
+function randomHex(bytes: number): string {
+  const { randomBytes } = createRequire(import.meta.url)('node:crypto') as { randomBytes(size: number): Buffer };
+  return randomBytes(bytes).toString('hex');
 }
 
 export async function init(args: { session?: string; provider?: string; model?: string }, options: InitOptions, ctx: Ctx): Promise<string> {
   const now = ctx.now();
-  const session = checkSessionId(args.session ?? (await defaultSessionId(now, ctx.env)));
+  const session = checkSessionId(args.session ?? defaultSessionId(now, ctx.env));
   const budget = options.budget === undefined ? null : parseUsdArg(options.budget, '--budget');
   const labels = parseLabels(options.label);
   const layout = layoutFor(ctx, options);
