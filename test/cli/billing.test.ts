@@ -1,0 +1,130 @@
+/**
+ * Every billable line of test/fixtures/billing/expected.tsv through the built binary
+ * (`tokj auto-collect --json`): the normalized usage and the exact cost, tool fees,
+ * tiers, batches and modalities included. Rows whose cost the providers leave ambiguous
+ * (`?`) are held to the rule README.md ("How costs are computed") documents, below.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Big from 'big.js';
+import { describe, expect, it } from 'vitest';
+import { ledgerLines, repoRoot, snapshotFiles, tempDir, tokj } from '../helpers.js';
+
+const fixtures = path.join(repoRoot, 'test/fixtures/billing');
+const rows = readFileSync(path.join(fixtures, 'expected.tsv'), 'utf8')
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((line) => line.split('\t'));
+
+/** Payloads that name no model get it from the caller, as a user would pass it. */
+const modelFor: Record<string, string> = {
+  'openai-images-generate-docs.json': 'gpt-image-1.5',
+  'openai-realtime-response-done-audio.json': 'gpt-realtime',
+};
+
+/**
+ * The `?` rows, priced by the rules chosen (README, "Tool fees"):
+ * - web_search: only `search` actions are billed calls (OpenAI web search guide: "Search
+ *   actions incur a tool call cost"); open_page and find_in_page are not;
+ * - web_search_preview on a non-reasoning model: $25 per 1,000 calls, tokens as reported;
+ * - a payload's own count (`tool_usage.web_search.num_requests`) wins over counting items;
+ * - image_generation: the snapshot's per-image price of gpt-image-1 at the item's quality
+ *   and size (low, 1024x1024: $0.011).
+ */
+const chosen: Record<string, string> = {
+  'openai-responses-web-search.json': '0.02163105',
+  'azure-openai-responses-web-search-preview.json': '0.0547232',
+  'openai-responses-web-search-cache-write.json': '0.0599625',
+  'openai-responses-image-generation-tool.json': '0.01194555',
+};
+
+/** expected.tsv rows grouped by payload file, in file order. */
+function byFile(): Map<string, string[][]> {
+  const out = new Map<string, string[][]>();
+  for (const row of rows) {
+    const file = row[0]!.replace(/#.*$/, '');
+    const list = out.get(file) ?? [];
+    list.push(row);
+    out.set(file, list);
+  }
+  return out;
+}
+
+const count = (text: string): number => (text === '-' ? 0 : Number(text));
+
+async function journal(): Promise<{ cwd: string; root: string }> {
+  const cwd = tempDir();
+  await tokj(cwd, ['init', 'bill', 'openai', 'gpt-4o', '-q']);
+  return { cwd, root: path.join(cwd, '.ai_workflow') };
+}
+
+describe('auto-collect prices every billing fixture exactly', () => {
+  for (const [file, expected] of byFile()) {
+    it(file, async () => {
+      const { cwd, root } = await journal();
+      const args = ['auto-collect', '--json', ...(modelFor[file] ? ['--model', modelFor[file]] : []), path.join(fixtures, file)];
+      const r = await tokj(cwd, args);
+      if (expected[0]![2] === 'ERROR') {
+        // Expired batch lines are not billed: reported, not recorded, and not a failure.
+        expect(r.exitCode, r.stderr).toBe(0);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toMatch(/2 batch lines not billed \(batch_expired: 2\)/);
+        expect(ledgerLines(root).filter((l) => l.type === 'call')).toHaveLength(0);
+        return;
+      }
+      expect(r.exitCode, r.stderr).toBe(0);
+      const records = r.stdout.split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(records).toHaveLength(expected.length);
+      expected.forEach(([name, model, input, output, read, write, reasoning, other, cost], i) => {
+        const rec = records[i]!;
+        expect(rec, name).toMatchObject({
+          model: model === '-' ? modelFor[file] : model!.split(' ')[0],
+          input_tokens: count(input!),
+          output_tokens: count(output!),
+          cache_read_tokens: count(read!),
+          cache_write_tokens: count(write!),
+          reasoning_tokens: count(reasoning!),
+        });
+        const want = cost === '?' ? chosen[file] : cost;
+        expect(want, `${name}: a chosen cost`).toBeDefined();
+        expect(new Big(rec.cost_usd as string).eq(new Big(want!)), `${name}: cost ${String(rec.cost_usd)}, want ${want}`).toBe(true);
+        if (other!.includes('batch=true')) expect(rec.batch, name).toBe(true);
+        const tier = /service_tier=(\w+)/.exec(other!)?.[1];
+        if (tier && tier !== 'standard') expect(rec.service_tier, name).toBe(tier);
+      });
+      expect(ledgerLines(root).filter((l) => l.type === 'call')).toHaveLength(expected.length);
+      if (file.endsWith('.jsonl')) {
+        // A batch result file collected again records nothing new (custom_id + batch ids).
+        const before = snapshotFiles(root);
+        const again = await tokj(cwd, args);
+        expect(again.exitCode, again.stderr).toBe(0);
+        expect(again.stderr).toMatch(/Already recorded/);
+        expect(ledgerLines(root).filter((l) => l.type === 'call')).toHaveLength(expected.length);
+        expect(Object.keys(snapshotFiles(root)).filter((f) => f.includes('ledger/'))).toEqual(Object.keys(before).filter((f) => f.includes('ledger/')));
+      }
+    });
+  }
+});
+
+describe('the ledger line carries what the cost depends on', () => {
+  it('tool calls and the token/tool split of an Anthropic web search call', async () => {
+    const { cwd } = await journal();
+    const file = path.join(repoRoot, 'test/fixtures/responses/anthropic-messages-web-search.json');
+    const r = await tokj(cwd, ['auto-collect', '--json', file]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const rec = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(rec.tool_calls).toBeDefined();
+    expect(new Big(rec.cost_usd as string).eq(new Big(rec.token_cost_usd as string).plus(rec.tool_cost_usd as string))).toBe(true);
+  });
+
+  it('a plain call gains no new field', async () => {
+    const { cwd } = await journal();
+    const file = path.join(repoRoot, 'test/fixtures/responses/openai-chat-basic.json');
+    const r = await tokj(cwd, ['auto-collect', '--json', file]);
+    const rec = JSON.parse(r.stdout) as Record<string, unknown>;
+    for (const key of ['service_tier', 'batch', 'tool_calls', 'token_cost_usd', 'tool_cost_usd', 'audio_input_tokens', 'sub_calls', 'cost_rules']) {
+      expect(rec, key).not.toHaveProperty(key);
+    }
+  });
+});
