@@ -134,7 +134,8 @@ interface ScaledRates {
 
 const PLAIN: Usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
 
-function isPlain(u: Usage): boolean {
+/** Tokens alone: no tier, batch, modality or multiplier (the integer fast path applies). */
+export function isPlain(u: Usage): boolean {
   return !u.batch && !u.serviceTier && !u.audioInputTokens && !u.audioOutputTokens && !u.imageInputTokens && !u.imageOutputTokens && !u.inferenceGeo && !u.speed;
 }
 
