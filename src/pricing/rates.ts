@@ -88,17 +88,18 @@ function standard(l: Lookup, name: string): Money | undefined {
 }
 
 /** The rate in force for the call's service, falling back by the rules above. */
-function inForce(l: Lookup, name: string, fallback: Money): Money {
+function inForce(l: Lookup, name: string, fallback: Money, used = true): Money {
   const base = standard(l, name) ?? fallback;
   if (l.service === null) return base;
   const suffixed = l.tier === null ? `${name}_${l.service}` : `${name}_above_${l.tier}k_tokens_${l.service}`;
   const own = text(l.entry, suffixed) ?? text(l.alias, suffixed);
   if (own !== undefined) return parseRate(own);
+  // A rule is named only when the call has tokens of that kind: it is what the cost rests on.
   if (l.service === 'priority') {
-    l.rules.add('priority: standard rates (no priority rates in the price table)');
+    if (used) l.rules.add('priority: standard rates (no priority rates in the price table)');
     return base;
   }
-  l.rules.add(`${l.service === 'batches' ? 'batch' : 'flex'}: 50% of standard rates (no ${l.service} rates in the price table)`);
+  if (used) l.rules.add(`${l.service === 'batches' ? 'batch' : 'flex'}: 50% of standard rates (no ${l.service} rates in the price table)`);
   return base.times(HALF);
 }
 
@@ -111,14 +112,16 @@ function modality(l: Lookup, name: string): Money | undefined {
 export function ratesFor(price: ResolvedPrice, usage: Usage, tier: TierThreshold | null): Rates {
   const entry = price.entry;
   const l: Lookup = { entry, alias: price.alias?.entry, tier, service: serviceOf(usage), rules: new Set() };
-  const input = inForce(l, 'input_cost_per_token', parseRate(entry.input_cost_per_token));
+  const write1hTokens = usage.cacheWrite1hTokens ?? 0;
+  const input = inForce(l, 'input_cost_per_token', parseRate(entry.input_cost_per_token), usage.inputTokens > usage.cacheReadTokens + usage.cacheWriteTokens);
   const hit = entry.input_cost_per_token_cache_hit;
-  const read = inForce(l, 'cache_read_input_token_cost', hit === undefined ? input : parseRate(hit));
-  const write5m = inForce(l, 'cache_creation_input_token_cost', input);
-  const write1h = inForce(l, 'cache_creation_input_token_cost_above_1hr', write5m);
+  const read = inForce(l, 'cache_read_input_token_cost', hit === undefined ? input : parseRate(hit), usage.cacheReadTokens > 0);
+  const write5m = inForce(l, 'cache_creation_input_token_cost', input, usage.cacheWriteTokens > write1hTokens);
+  const write1h = inForce(l, 'cache_creation_input_token_cost_above_1hr', write5m, write1hTokens > 0);
   const embedding = entry.mode === 'embedding';
-  const output = embedding ? ZERO : inForce(l, 'output_cost_per_token', ZERO);
-  const reasoning = embedding || entry.output_cost_per_reasoning_token === undefined ? output : inForce(l, 'output_cost_per_reasoning_token', output);
+  const output = embedding ? ZERO : inForce(l, 'output_cost_per_token', ZERO, usage.outputTokens > 0);
+  const reasoning =
+    embedding || entry.output_cost_per_reasoning_token === undefined ? output : inForce(l, 'output_cost_per_reasoning_token', output, usage.reasoningTokens > 0);
   // Looked up only when the call has such tokens: a plain call's rules stay empty.
   const audioIn = usage.audioInputTokens ? (modality(l, 'input_cost_per_audio_token') ?? input) : input;
   const audioOut = usage.audioOutputTokens ? (modality(l, 'output_cost_per_audio_token') ?? output) : output;

@@ -114,7 +114,8 @@ describe('the ledger line carries what the cost depends on', () => {
     const r = await tokj(cwd, ['auto-collect', '--json', file]);
     expect(r.exitCode, r.stderr).toBe(0);
     const rec = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(rec.tool_calls).toBeDefined();
+    // The figures: $0.090354 of tokens + 2 searches at $10 per 1,000.
+    expect(rec).toMatchObject({ tool_calls: { web_search: 2 }, token_cost_usd: '0.090354', tool_cost_usd: '0.02', cost_usd: '0.110354' });
     expect(new Big(rec.cost_usd as string).eq(new Big(rec.token_cost_usd as string).plus(rec.tool_cost_usd as string))).toBe(true);
   });
 
