@@ -129,3 +129,18 @@ describe('the ledger line carries what the cost depends on', () => {
     }
   });
 });
+
+describe('pricing show lists tier, batch, modality and tool rates', () => {
+  it('a dated model with its alias\'s priority rates, the batch rule, and OpenAI tool fees', async () => {
+    const cwd = tempDir();
+    const r = await tokj(cwd, ['pricing', 'show', 'gpt-4o-2024-08-06', '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const shown = JSON.parse(r.stdout);
+    expect(shown.alias.key).toBe('gpt-4o');
+    expect(shown.billing.tiers).toContainEqual({ tier: 'priority', input: '0.00000425', cacheRead: '0.000002125', output: '0.000017', rules: [] });
+    expect(shown.billing.tiers.find((t: { tier: string }) => t.tier === 'batch')).toMatchObject({ input: '0.00000125', output: '0.000005' });
+    expect(shown.billing.tools.map((t: { tool: string }) => t.tool)).toContain('file_search');
+    const text = await tokj(cwd, ['pricing', 'show', 'gpt-realtime']);
+    expect(text.stdout).toContain('audio input $32/1M, audio output $64/1M');
+  });
+});
