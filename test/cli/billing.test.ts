@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Big from 'big.js';
 import { describe, expect, it } from 'vitest';
-import { ledgerLines, repoRoot, snapshotFiles, tempDir, tokj } from '../helpers.js';
+import { ledgerLines, readMd, repoRoot, snapshotFiles, tableIn, tempDir, tokj } from '../helpers.js';
 
 const fixtures = path.join(repoRoot, 'test/fixtures/billing');
 const rows = readFileSync(path.join(fixtures, 'expected.tsv'), 'utf8')
@@ -142,5 +142,30 @@ describe('pricing show lists tier, batch, modality and tool rates', () => {
     expect(shown.billing.tools.map((t: { tool: string }) => t.tool)).toContain('file_search');
     const text = await tokj(cwd, ['pricing', 'show', 'gpt-realtime']);
     expect(text.stdout).toContain('audio input $32/1M, audio output $64/1M');
+  });
+});
+
+describe('the session table shows tier, batch and tool fees in the Note cell', () => {
+  it('notes them without new columns; rebuild and doctor agree', async () => {
+    const { cwd, root } = await journal();
+    await tokj(cwd, ['auto-collect', path.join(repoRoot, 'test/fixtures/responses/anthropic-messages-web-search.json')]);
+    await tokj(cwd, ['auto-collect', path.join(fixtures, 'anthropic-batch-results-sonnet-4-5.jsonl')]);
+    await tokj(cwd, ['auto-collect', path.join(fixtures, 'openai-responses-stream-flex.sse')]);
+    await tokj(cwd, ['auto-collect', path.join(fixtures, 'anthropic-messages-advisor-iterations.json')]);
+    const file = path.join(root, 'monitoring/sessions/bill.md');
+    const rows = tableIn(readMd(file), 'Usage Tracking');
+    expect(rows[0]).toHaveLength(11);
+    expect(rows.slice(1).map((r) => r.at(-1))).toEqual([
+      'tools $0.02 (web_search 2)',
+      'batch',
+      'batch',
+      'tier flex',
+      'incl. claude-opus-4-7 $0.03549',
+    ]);
+    const before = readFileSync(file, 'utf8');
+    expect((await tokj(cwd, ['rebuild'])).exitCode).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    const doctor = await tokj(cwd, ['doctor']);
+    expect(doctor.exitCode, doctor.stdout + doctor.stderr).toBe(0);
   });
 });
