@@ -169,3 +169,22 @@ describe('the session table shows tier, batch and tool fees in the Note cell', (
     expect(doctor.exitCode, doctor.stdout + doctor.stderr).toBe(0);
   });
 });
+
+describe('import keeps what the cost depends on', () => {
+  it('a record line round-trips its billing fields; a line without a cost is priced with its tools and tier', async () => {
+    const { cwd } = await journal();
+    const collected = await tokj(cwd, ['auto-collect', '--json', path.join(repoRoot, 'test/fixtures/responses/anthropic-messages-web-search.json')]);
+    const rec = JSON.parse(collected.stdout) as Record<string, unknown>;
+    const other = tempDir();
+    const unpriced = { session: 'imp', timestamp: '2026-11-24T09:00:00Z', provider: 'openai', model: 'gpt-4o-2024-08-06', input_tokens: 1672, output_tokens: 1000, service_tier: 'priority', tool_calls: { file_search: 2 } };
+    const lines = [JSON.stringify({ ...rec, session: 'imp' }), JSON.stringify(unpriced)].join('\n');
+    const r = await tokj(other, ['import', '-'], { input: lines });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const calls = ledgerLines(path.join(other, '.ai_workflow')).filter((l) => l.type === 'call');
+    expect(calls[0]).toMatchObject({ cost_usd: '0.110354', tool_calls: { web_search: 2 }, token_cost_usd: '0.090354', tool_cost_usd: '0.02', tool_fees: { web_search: '0.02' } });
+    // 0.024106 at gpt-4o's priority rates + 2 file searches at $2.50 per 1,000.
+    expect(calls[1]).toMatchObject({ service_tier: 'priority', tool_calls: { file_search: 2 }, cost_usd: '0.029106', tool_cost_usd: '0.005' });
+    const broken = await tokj(other, ['import', '-'], { input: JSON.stringify({ ...unpriced, tool_calls: { web_search: -1 } }) });
+    expect(broken.exitCode).toBe(3);
+  });
+});
