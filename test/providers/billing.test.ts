@@ -75,4 +75,12 @@ describe('billing parts of each billing fixture', () => {
     const outcomes = collectFromText(lines.map((l) => JSON.stringify(l)).join('\n'));
     expect(outcomes.map((o) => (o.ok ? 'ok' : `${o.code}:${o.reason}`))).toEqual(['not_billed:errored: overloaded_error', 'not_billed:canceled', 'not_billed:expired']);
   });
+
+  it('a Gemini API batch line ({key, response}) is a batch call; an OpenAI line with an error status is not billed', () => {
+    const gemini = { key: 'req-1', response: { candidates: [{ content: { parts: [{ text: 'hi' }] }, finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 9, candidatesTokenCount: 3, totalTokenCount: 12 }, modelVersion: 'gemini-2.5-flash', responseId: 'abc' } };
+    const failed = { id: 'batch_req_9', custom_id: 'r9', response: { status_code: 400, request_id: 'x', body: { error: { message: 'bad', type: 'invalid_request_error', code: 'invalid_value' } } }, error: null };
+    const outcomes = collectFromText([gemini, failed].map((l) => JSON.stringify(l)).join('\n'));
+    expect(outcomes[0]).toMatchObject({ ok: true, call: { provider: 'gemini', model: 'gemini-2.5-flash', batch: true, requestId: 'batch:req-1:abc', inputTokens: 9, outputTokens: 3 } });
+    expect(outcomes[1]).toMatchObject({ ok: false, code: 'not_billed', reason: 'invalid_value' });
+  });
 });
