@@ -106,7 +106,8 @@ function inForce(l: Lookup, name: string, fallback: Money, used = true): Money {
 /** The modality rate from the entry or its alias; undefined when neither lists one. */
 function modality(l: Lookup, name: string): Money | undefined {
   const t = text(l.entry, name) ?? text(l.alias, name);
-  return t === undefined ? undefined : inForce({ ...l, entry: { ...l.entry, [name]: t } }, name, ZERO);
+  // The entry's own rate wins in inForce; the alias's is the fallback it starts from.
+  return t === undefined ? undefined : inForce(l, name, parseRate(t));
 }
 
 export function ratesFor(price: ResolvedPrice, usage: Usage, tier: TierThreshold | null): Rates {
