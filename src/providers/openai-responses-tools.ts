@@ -33,7 +33,9 @@ function reasons(response: JsonObject): boolean {
 }
 
 function webSearchTool(response: JsonObject): string {
-  const preview = toolSettings(response, 'web_search_preview') !== undefined && toolSettings(response, 'web_search') === toolSettings(response, 'web_search_preview');
+  const types = (Array.isArray(response.tools) ? response.tools.filter(isObject) : []).map((t) => String(t.type));
+  // web_search_preview (and its dated spellings) without the GA tool beside it.
+  const preview = types.some((t) => t.startsWith('web_search_preview')) && !types.includes('web_search');
   return preview && !reasons(response) ? 'web_search_preview' : 'web_search';
 }
 
