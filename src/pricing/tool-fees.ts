@@ -109,7 +109,7 @@ function unitFor(tool: string, ctx: ToolFeeContext): Unit | null {
   if (!row) return null;
   const rule =
     tool === 'web_search' && family === 'openai'
-      ? 'web_search: only search actions are billed calls (open_page, find_in_page are not)'
+      ? 'web_search: billed calls are the response\'s tool_usage count, else its search actions (open_page, find_in_page are not calls)'
       : tool === 'web_search_preview'
         ? 'web_search_preview: $25 per 1,000 calls; input tokens billed as reported (the free search content is not identified)'
         : tool === 'google_search'
