@@ -20,6 +20,9 @@ const input = resolve(inputArg ?? '../shared/pricing/litellm-model-prices.json')
 const SNAPSHOT = snapshotArg ? snapshotArg.slice('--snapshot='.length) : '2026-07-24T18:23:43Z';
 
 const MODES = new Set(['chat', 'completion', 'embedding', 'responses']);
+// Priced per token too: Realtime sessions and token-billed image models (gpt-image-*,
+// Gemini image output). Kept when they have a per-token input rate.
+const TOKEN_MODES = new Set(['realtime', 'image_generation']);
 
 /** Per-token USD rates kept, as exact decimal strings. */
 const BASE_RATES = [
@@ -33,7 +36,14 @@ const BASE_RATES = [
   // despite the name: the rate for writes with the 1-hour TTL
   'cache_creation_input_token_cost_above_1hr',
   'output_cost_per_reasoning_token',
+  // audio and image parts of input and output
+  'input_cost_per_audio_token',
+  'output_cost_per_audio_token',
+  'input_cost_per_image_token',
+  'output_cost_per_image_token',
 ];
+/** `<rate>[_above_Nk_tokens]_<tier>`: rates of the flex and priority tiers and of the Batch API. */
+const TIERED_BY_SERVICE = /^(.+?)(_above_(?:128|200|256|272|512)k_tokens)?_(flex|priority|batches)$/;
 /** Long-context tiers: `<rate>_above_<N>k_tokens`, used when the prompt exceeds N thousand tokens. */
 const TIER = /^(.+)_above_(128|200|256|272|512)k_tokens$/;
 const TIERED_RATES = new Set([
@@ -95,7 +105,11 @@ export function toDecimalString(n) {
 }
 
 function keepEntry(entry) {
-  if (!entry || typeof entry !== 'object' || !MODES.has(entry.mode)) return false;
+  if (!entry || typeof entry !== 'object') return false;
+  if (TOKEN_MODES.has(entry.mode)) {
+    return typeof entry.input_cost_per_token === 'number' && (typeof entry.output_cost_per_token === 'number' || typeof entry.output_cost_per_image_token === 'number');
+  }
+  if (!MODES.has(entry.mode)) return false;
   // Entries priced some other way (per second, per commitment month, tiered_pricing ranges)
   // have no per-token input rate: the cost engine cannot price them, so they are left out
   // and such models are recorded as unpriced.
@@ -108,21 +122,58 @@ function pick(key, entry) {
   for (const f of OTHER_FIELDS) if (entry[f] !== undefined && entry[f] !== null) out[f] = entry[f];
   for (const [field, value] of Object.entries(entry)) {
     const tier = TIER.exec(field);
-    const wanted = BASE_RATES.includes(field) || (tier !== null && TIERED_RATES.has(tier[1]));
+    const service = TIERED_BY_SERVICE.exec(field);
+    const wanted =
+      BASE_RATES.includes(field) ||
+      (tier !== null && TIERED_RATES.has(tier[1])) ||
+      (service !== null && (BASE_RATES.includes(service[1]) || TIERED_RATES.has(service[1])));
     if (!wanted || value === null || value === undefined) continue;
     if (typeof value !== 'number') throw new Error(`${key}.${field}: expected a number, got ${JSON.stringify(value)}`);
     if (value < 0) throw new Error(`${key}.${field}: negative rate ${value}`);
     out[field] = toDecimalString(value);
   }
+  // Per-query web search (grounding) price by search context size, and its billing unit.
+  const search = entry.search_context_cost_per_query;
+  if (search && typeof search === 'object') {
+    out.search_context_cost_per_query = Object.fromEntries(Object.entries(search).map(([k, v]) => [k, toDecimalString(v)]));
+  }
+  if (typeof entry.web_search_billing_unit === 'string') out.web_search_billing_unit = entry.web_search_billing_unit;
+  // Rate multipliers of Anthropic's data residency ("us") and fast mode ("fast").
+  const specific = entry.provider_specific_entry;
+  if (specific && typeof specific === 'object') {
+    const multipliers = Object.entries(specific).filter(([k, v]) => (k === 'us' || k === 'fast') && typeof v === 'number');
+    if (multipliers.length > 0) out.provider_specific_entry = Object.fromEntries(multipliers.map(([k, v]) => [k, toDecimalString(v)]));
+  }
   return out;
+}
+
+/**
+ * Prices of tools rather than tokens, kept apart from the model entries: the code
+ * interpreter container session (`openai/container`, `azure/container`) and the per-image
+ * prices of gpt-image models by quality and size (`low/1024-x-1024/gpt-image-1`), which
+ * price an image_generation tool call.
+ */
+const IMAGE_PRICE_KEY = /^(low|medium|high|standard|hd|auto)\/\d+-x-\d+\/[^/]+$/;
+function pickTool(key, entry) {
+  if (!entry || typeof entry !== 'object') return null;
+  if (typeof entry.code_interpreter_cost_per_session === 'number' && key !== 'sample_spec') {
+    return { litellm_provider: entry.litellm_provider, code_interpreter_cost_per_session: toDecimalString(entry.code_interpreter_cost_per_session) };
+  }
+  if (entry.mode === 'image_generation' && IMAGE_PRICE_KEY.test(key) && typeof entry.input_cost_per_image === 'number') {
+    return { litellm_provider: entry.litellm_provider, cost_per_image: toDecimalString(entry.input_cost_per_image) };
+  }
+  return null;
 }
 
 function build() {
   const raw = JSON.parse(readFileSync(input, 'utf8'));
   const entries = {};
+  const tools = {};
   let dropped = 0;
   for (const [key, entry] of Object.entries(raw)) {
     if (key === 'sample_spec' || key === 'fallback_generalizations') continue;
+    const tool = pickTool(key, entry);
+    if (tool) tools[key] = tool;
     if (!keepEntry(entry)) {
       if (entry && MODES.has(entry.mode)) dropped++;
       continue;
@@ -142,6 +193,7 @@ function build() {
     snapshot: SNAPSHOT,
     license: 'MIT',
     entries,
+    tools,
   };
   mkdirSync(OUT_DIR, { recursive: true });
   const json = JSON.stringify(table);
@@ -165,14 +217,24 @@ there are no network calls at run time.
 - Source: BerriAI/litellm \`model_prices_and_context_window.json\` (MIT, see \`LITELLM-LICENSE\`;
   provenance and field meanings in \`SOURCE.md\`).
 - Snapshot: **${SNAPSHOT}** (upstream \`main\`).
-- ${count} entries: modes chat, completion, embedding and responses, every provider.
-  ${dropped} entries of those modes have no per-token input rate (priced per second, per
+- ${count} entries: modes chat, completion, embedding and responses, every provider, and the
+  realtime and image_generation entries priced per token.
+  ${dropped} entries of the first four modes have no per-token input rate (priced per second, per
   commitment month, or by \`tiered_pricing\` ranges) and are left out: such models are
   recorded as unpriced.
 - Only price fields are kept. Every rate is an exact decimal string in USD per token
   (\`2.5e-06\` in the source becomes \`"0.0000025"\`, the shortest string that round-trips).
   \`*_above_Nk_tokens\` rates apply when the prompt exceeds N thousand tokens;
   \`cache_creation_input_token_cost_above_1hr\` is the 1-hour-TTL cache write rate.
+- Also kept: the flex, priority and Batch API rates (\`*_flex\`, \`*_priority\`,
+  \`*_batches\`, with their long-context variants), audio and image token rates
+  (\`input_cost_per_audio_token\`, \`output_cost_per_image_token\`, …), the per-query web
+  search price (\`search_context_cost_per_query\`, \`web_search_billing_unit\`) and
+  Anthropic's \`provider_specific_entry\` multipliers (\`us\`, \`fast\`).
+- \`tools\`: prices of tools rather than tokens: the code interpreter container session
+  (\`openai/container\`) and the per-image prices of gpt-image models by quality and size.
+  Tool fees the snapshot lacks are in \`tool-fees.json\` (hand-kept, each row with its
+  source URL and the date it was read; review it when refreshing).
 
 ## Refreshing
 

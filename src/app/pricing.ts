@@ -7,14 +7,23 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { fingerprint } from '../core/fingerprint.js';
 import path from 'node:path';
-import { computeCostUsd, findPriceFile, loadPriceTable, resolveModel, snapshotDate, type ResolvedPrice } from '../pricing/index.js';
+import { billCall, findPriceFile, loadPriceTable, loadToolFeeTable, resolveModel, snapshotDate, type PricedSubCall, type ResolvedPrice } from '../pricing/index.js';
 import type { Usage } from '../core/usage.js';
 import type { JournalConfig } from './config.js';
 import { readJson, writeJson } from './state-store.js';
 
 export interface PricedCall {
+  /** The whole bill: tokens, sub-calls and tool fees. */
   cost_usd: string | null;
   price_source: string | null;
+  /** Set only when the call has tool fees or sub-calls, so cost_usd has parts to show. */
+  token_cost_usd?: string;
+  tool_cost_usd?: string;
+  /** USD by tool ("web_search": "0.02"). */
+  tool_fees?: Record<string, string>;
+  sub_calls?: PricedSubCall[];
+  /** The rules a cost rests on where the tables or providers leave a choice. */
+  cost_rules?: string[];
 }
 
 interface PriceCache {
@@ -46,7 +55,21 @@ export class PriceBook {
   price(provider: string, model: string, usage: Usage): PricedCall {
     const resolved = this.resolve(provider, model);
     if (!resolved) return { cost_usd: null, price_source: null };
-    return { cost_usd: computeCostUsd(resolved, usage), price_source: resolved.source };
+    const bill = billCall(resolved, usage, {
+      provider,
+      // Only calls with tool uses load the tables (a cached record never parses prices.json).
+      tables: () => ({ table: loadPriceTable(), fees: loadToolFeeTable() }),
+      resolve: (m) => this.resolve(provider, m),
+    });
+    if (!bill) return { cost_usd: null, price_source: null };
+    const priced: PricedCall = { cost_usd: bill.costUsd, price_source: resolved.source };
+    if (bill.tokenCostUsd !== undefined) priced.token_cost_usd = bill.tokenCostUsd;
+    if (bill.toolCostUsd !== undefined) priced.tool_cost_usd = bill.toolCostUsd;
+    if (bill.toolFees) priced.tool_fees = Object.fromEntries(bill.toolFees.map((f) => [f.tool, f.usd]));
+    if (bill.subCalls) priced.sub_calls = bill.subCalls;
+    const rules = [...(bill.rules ?? []), ...(bill.unpricedTools ?? []).map((t) => `${t}: no fee known; not included in cost_usd`)];
+    if (rules.length > 0) priced.cost_rules = rules;
+    return priced;
   }
 
   /** Keeps what was resolved for the next run; a cache that cannot be written only costs time. */

@@ -11,7 +11,8 @@ import type { CallRecord } from '../ledger/record.js';
 import { checkCanAdd, modelKey } from '../core/totals.js';
 import { checkSessionId } from '../io/paths.js';
 import type { JournalConfig } from './config.js';
-import { PriceBook, unpricedHint } from './pricing.js';
+import { PriceBook, unpricedHint, type PricedCall } from './pricing.js';
+import { billingFields } from './record-billing.js';
 import type { JournalTxn } from './txn.js';
 
 export interface CallInput {
@@ -27,7 +28,7 @@ export interface CallInput {
   estimated?: boolean | undefined;
   /** Imports keep the record's own time and, when given, its frozen cost. */
   timestamp?: string | undefined;
-  frozen?: { cost_usd: string | null; price_source: string | null } | undefined;
+  frozen?: PricedCall | undefined;
 }
 
 export interface RecordOutcome {
@@ -142,6 +143,7 @@ export function buildCallRecords(txn: JournalTxn, s: SessionState, inputs: CallI
       estimated: input.estimated ?? false,
       labels: { ...s.labels, ...input.labels },
       ...(u.cacheWrite1hTokens ? { cache_write_1h_tokens: u.cacheWrite1hTokens } : {}),
+      ...billingFields(u, priced),
       host: options.host ?? txn.ctx.host,
     };
     const rid = record.request_id;

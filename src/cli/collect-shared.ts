@@ -15,7 +15,7 @@ import { countTokens } from '../app/estimate.js';
 import { PriceBook } from '../app/pricing.js';
 import { recordCalls, resolveSession, type CallInput, type RecordOutcome } from '../app/record.js';
 import { JournalTxn } from '../app/txn.js';
-import { computeCost, loadPriceTable, resolveModel } from '../pricing/index.js';
+import { billCall, loadPriceTable, loadToolFeeTable, resolveModel } from '../pricing/index.js';
 import { totalCostText } from '../views/format.js';
 import { parseLabels } from './args.js';
 import { existingLayout, relativeToCwd, txnContext, type Ctx, type DirOption } from './context.js';
@@ -62,8 +62,10 @@ function estimateCall(failed: FailedOutcome, options: CollectOptions, ctx: Ctx):
 export function acceptOutcomes(outcomes: CallOutcome[], options: CollectOptions, ctx: Ctx): ExtractedCall[] {
   const good: ExtractedCall[] = [];
   const bad: FailedOutcome[] = [];
+  const unbilled: FailedOutcome[] = [];
   for (const o of outcomes) {
     if (o.ok) good.push(o.call);
+    else if (o.code === 'not_billed') unbilled.push(o);
     else if (o.code === 'no_usage' && options.estimate) good.push(estimateCall(o, options, ctx));
     else bad.push(o);
   }
@@ -84,8 +86,21 @@ export function acceptOutcomes(outcomes: CallOutcome[], options: CollectOptions,
     );
   }
   for (const o of bad) ctx.err(`skipped ${describeFailure(o, outcomes.length)}`);
+  if (unbilled.length > 0) ctx.err(unbilledNotice(unbilled));
+  if (good.length === 0 && unbilled.length > 0 && bad.length === 0) return good;
   if (good.length === 0) throw rejectedInput(`none of the ${outcomes.length} calls could be recorded`, bad[0]?.code ?? 'rejected');
   return good;
+}
+
+/**
+ * Batch lines that errored, expired or were canceled were not billed: counted by reason and
+ * reported, never recorded, and they do not fail the file.
+ */
+function unbilledNotice(unbilled: FailedOutcome[]): string {
+  const byReason = new Map<string, number>();
+  for (const o of unbilled) byReason.set(o.reason ?? 'failed', (byReason.get(o.reason ?? 'failed') ?? 0) + 1);
+  const reasons = [...byReason].map(([r, n]) => `${r}: ${n}`).join(', ');
+  return `${unbilled.length} batch line${unbilled.length === 1 ? '' : 's'} not billed (${reasons}); not recorded`;
 }
 
 function toInput(call: ExtractedCall, options: CollectOptions, labels: Record<string, string>): CallInput {
@@ -104,14 +119,18 @@ function toInput(call: ExtractedCall, options: CollectOptions, labels: Record<st
 
 /** Records accepted calls (or, with --dry-run, prints what would be recorded and writes nothing). */
 export async function recordCollected(calls: ExtractedCall[], options: CollectOptions, ctx: Ctx): Promise<number> {
+  // Only unbilled batch lines: nothing to record, and nothing wrong (reported already).
+  if (calls.length === 0) return EXIT.ok;
   const labels = parseLabels(options.label);
   // With --tee standard output carries the provider's bytes: reports go to stderr.
   const say = options.tee ? ctx.err : ctx.out;
   if (options.dryRun) {
     for (const call of calls) {
       const input = toInput(call, options, labels);
-      const price = input.provider && input.model ? resolveModel(loadPriceTable(), { provider: input.provider, model: input.model }) : null;
-      const cost = price ? computeCost(price, call).costUsd : null;
+      const table = loadPriceTable();
+      const resolve = (model: string) => (input.provider ? resolveModel(table, { provider: input.provider, model }) : null);
+      const price = input.model ? resolve(input.model) : null;
+      const cost = price ? (billCall(price, call, { provider: input.provider ?? call.provider, tables: () => ({ table, fees: loadToolFeeTable() }), resolve })?.costUsd ?? null) : null;
       say(JSON.stringify({ dry_run: true, provider: input.provider, model: input.model ?? null, request_id: input.requestId ?? null, input_tokens: call.inputTokens, output_tokens: call.outputTokens, cache_read_tokens: call.cacheReadTokens, cache_write_tokens: call.cacheWriteTokens, reasoning_tokens: call.reasoningTokens, cost_usd: cost, estimated: input.estimated }));
     }
     return EXIT.ok;

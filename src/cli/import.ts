@@ -4,6 +4,7 @@
  * anything is written. Sessions it does not know are created and closed as completed.
  */
 import { readFileSync } from 'node:fs';
+import { importBillParts, importBillingUsage } from './import-billing.js';
 import { rejectedInput, usageError } from '../core/errors.js';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -140,7 +141,7 @@ export function parseImportObject(obj: unknown, line: number): Parsed {
   if (o.cost_usd !== undefined) {
     const cost = o.cost_usd;
     if (cost !== null && (typeof cost !== 'string' || !isMoney(cost))) throw rejectedInput(`line ${line}: "cost_usd" must be an exact decimal string like "0.01175" or null`, 'bad_import');
-    frozen = { cost_usd: cost as string | null, price_source: optionalString(o, 'price_source', line) ?? 'import' };
+    frozen = { cost_usd: cost as string | null, price_source: optionalString(o, 'price_source', line) ?? 'import', ...importBillParts(o) };
   }
   const labels = o.labels;
   if (labels !== undefined && (typeof labels !== 'object' || labels === null || Object.values(labels).some((v) => typeof v !== 'string'))) {
@@ -157,7 +158,15 @@ export function parseImportObject(obj: unknown, line: number): Parsed {
     input: {
       provider,
       model,
-      usage: { inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, ...(cacheWrite1hTokens > 0 ? { cacheWrite1hTokens } : {}) },
+      usage: {
+        inputTokens,
+        outputTokens,
+        cacheReadTokens,
+        cacheWriteTokens,
+        reasoningTokens,
+        ...(cacheWrite1hTokens > 0 ? { cacheWrite1hTokens } : {}),
+        ...importBillingUsage(o, line, inputTokens, outputTokens, reasoningTokens),
+      },
       agent: optionalString(o, 'agent', line),
       operation: optionalString(o, 'operation', line),
       attempt: optionalString(o, 'attempt', line),

@@ -1,7 +1,8 @@
 import Big from 'big.js';
 import { usageError } from '../core/errors.js';
 import { readConfig } from '../app/config.js';
-import { loadPriceTable, resolveModel } from '../pricing/index.js';
+import { loadPriceTable, loadToolFeeTable, resolveModel } from '../pricing/index.js';
+import { rateSheet } from '../pricing/rate-sheet.js';
 import { layoutFor, type Ctx, type DirOption } from './context.js';
 import { existsSync } from 'node:fs';
 
@@ -22,8 +23,9 @@ export async function pricingShow(model: string, options: PricingShowOptions, ct
       'unpriced',
     );
   }
+  const sheet = rateSheet(resolved, options.provider ?? resolved.entry.litellm_provider, loadPriceTable(), loadToolFeeTable());
   if (options.json) {
-    ctx.out(JSON.stringify(resolved));
+    ctx.out(JSON.stringify({ ...resolved, billing: sheet }));
     return;
   }
   const e = resolved.entry;
@@ -36,4 +38,12 @@ export async function pricingShow(model: string, options: PricingShowOptions, ct
   for (const [field, value] of Object.entries(e)) {
     if (/_above_\d+k_tokens$/.test(field) && typeof value === 'string') ctx.out(`  ${field.replace(/_cost_per_token|_token_cost/, '')}: ${perMillion(value)}/1M`);
   }
+  if (resolved.alias) ctx.out(`  tier and batch rates it lacks: from ${resolved.alias.key}`);
+  for (const t of sheet.tiers) {
+    const rule = t.rules.length > 0 ? ` (${t.rules.map((r) => r.replace(/^\w+: /, '')).join('; ')})` : '';
+    ctx.out(`  ${t.tier}: input ${perMillion(t.input)}/1M, cache read ${perMillion(t.cacheRead)}/1M, output ${perMillion(t.output)}/1M${rule}`);
+  }
+  const modal = Object.entries(sheet.modalities).map(([k, v]) => `${k.replace('_', ' ')} ${perMillion(v)}/1M`);
+  if (modal.length > 0) ctx.out(`  ${modal.join(', ')}`);
+  for (const f of sheet.tools) ctx.out(`  tool ${f.tool}: $${f.unitUsd} per use (${f.source})`);
 }

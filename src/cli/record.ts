@@ -7,11 +7,12 @@ import { PriceBook } from '../app/pricing.js';
 import { recordCalls, resolveSession, type RecordOutcome } from '../app/record.js';
 import { JournalTxn } from '../app/txn.js';
 import { totalCostText } from '../views/format.js';
+import { parseBillingFlags, type BillingFlags } from './billing-args.js';
 import { collect, parseAttempt, parseCount, parseLabels, parseOptionalCount } from './args.js';
 import { existingLayout, relativeToCwd, txnContext, type Ctx, type DirOption } from './context.js';
 import type { SessionState } from '../core/session-state.js';
 
-export interface RecordOptions extends DirOption {
+export interface RecordOptions extends DirOption, BillingFlags {
   session?: string;
   provider?: string;
   model?: string;
@@ -58,6 +59,7 @@ export async function record(args: RecordArgs, options: RecordOptions, ctx: Ctx)
   if (args.model !== undefined && options.model !== undefined && args.model !== options.model) {
     throw usageError(`MODEL ${args.model} and --model ${options.model} disagree; give one`, 'conflict');
   }
+  const billing = parseBillingFlags(options, inputTokens, outputTokens, reasoningTokens);
   const attempt = parseAttempt(options.attempt);
   const labels = parseLabels(options.label);
   const note = options.note ?? args.note;
@@ -76,7 +78,7 @@ export async function record(args: RecordArgs, options: RecordOptions, ctx: Ctx)
         {
           provider: args.provider ?? options.provider,
           model: args.model ?? options.model,
-          usage: { inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens },
+          usage: { inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, ...billing },
           agent: options.agent,
           operation: options.operation,
           attempt,

@@ -167,7 +167,7 @@ export function registerReport(program: Command, ctx: Ctx): void {
     .option('--until <date>', 'last day to include, YYYY-MM-DD, inclusive')
     .option('--tz <zone>', "IANA time zone that days and weeks follow (default: config report.timezone, else $TZ, else the machine's)")
     .option('--week-start <day>', 'mon (ISO weeks, named like 2026-W48; default) or sun (named by the Sunday)')
-    .option('--by <group>', 'a breakdown: model, provider, agent, operation, session or label:KEY')
+    .option('--by <group>', 'a breakdown: model, provider, agent, operation, session, tier or label:KEY')
     .option('--format <format>', 'markdown (default: a new file under monitoring/reports), table, json, csv or yaml')
     .option('--output <file>', 'write to FILE instead (replacing it) and print its path')
     .option('--suggestions', 'add suggestions to spend less, each with its dollar figure')

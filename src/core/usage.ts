@@ -14,6 +14,33 @@ export interface Usage {
   /** The part of cacheWriteTokens written with a 1-hour TTL (Anthropic), when known. */
   cacheWrite1hTokens?: number;
   reasoningTokens: number;
+  /** Parts of inputTokens/outputTokens in another modality, billed at their own rates. */
+  audioInputTokens?: number;
+  audioOutputTokens?: number;
+  imageInputTokens?: number;
+  imageOutputTokens?: number;
+  /** The tier the response reports ('flex', 'priority', 'scale', Anthropic 'batch'); absent for the default tier. */
+  serviceTier?: string;
+  /** A Batch API result: billed at the batch rates. */
+  batch?: boolean;
+  /** Server-side tool uses billed per use, by tool ('web_search', 'code_interpreter', …). */
+  toolCalls?: Record<string, number>;
+  /** Anthropic data residency ('us') and speed ('fast'), where they change the price. */
+  inferenceGeo?: string;
+  speed?: string;
+  /**
+   * Passes of another model inside this call (an Anthropic advisor iteration): parts of the
+   * totals above, each billed at its own model's rates.
+   */
+  subCalls?: SubCall[];
+}
+
+export interface SubCall {
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
 }
 
 export const ZERO_USAGE: Usage = Object.freeze({

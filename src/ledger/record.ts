@@ -27,6 +27,29 @@ export interface CallRecord {
   estimated: boolean;
   labels: Record<string, string>;
   cache_write_1h_tokens?: number;
+  // What the cost depends on beyond tokens. Each is omitted when it does not apply, so a
+  // plain call's line (and every ledger written before them) reads exactly as before.
+  /** The tier the response reported ('flex', 'priority', 'scale', Anthropic 'batch'). */
+  service_tier?: string;
+  /** A Batch API result, billed at the batch rates. */
+  batch?: true;
+  /** Server-side tool uses by tool: {"web_search": 2}. */
+  tool_calls?: Record<string, number>;
+  /** Parts of input_tokens / output_tokens in those modalities. */
+  audio_input_tokens?: number;
+  audio_output_tokens?: number;
+  image_input_tokens?: number;
+  image_output_tokens?: number;
+  inference_geo?: string;
+  speed?: string;
+  /** cost_usd = token_cost_usd + tool_cost_usd, when the call has tool fees or sub-calls. */
+  token_cost_usd?: string;
+  tool_cost_usd?: string;
+  tool_fees?: Record<string, string>;
+  /** Passes of other models inside the call (an Anthropic advisor), priced at their rates. */
+  sub_calls?: Array<{ model: string; input_tokens: number; output_tokens: number; cost_usd: string; price_source: string }>;
+  /** The pricing rules the cost rests on where the tables or providers leave a choice. */
+  cost_rules?: string[];
   host?: string;
 }
 

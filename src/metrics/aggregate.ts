@@ -5,6 +5,7 @@
  * counted, never guessed at; `tokj doctor` is the tool that explains it.
  */
 import { EXIT, TokjError } from '../core/errors.js';
+import { BillingSeries } from './billing-series.js';
 import { DecimalSum, isDecimal } from './decimal-sum.js';
 
 export interface SeriesKey {
@@ -42,6 +43,8 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isS
 
 export class LedgerAggregate {
   readonly series = new Map<string, SeriesTotals>();
+  /** Tool uses and fees, calls by tier: only calls that have them. */
+  readonly billing = new BillingSeries();
   /** Lines that are neither a session event nor a well-formed call. */
   invalidLines = 0;
   /**
@@ -119,5 +122,6 @@ export class LedgerAggregate {
       t.cost.add(cost as string);
     }
     if (r.estimated === true) t.estimated_calls += 1;
+    if (r.tool_calls !== undefined || r.service_tier !== undefined || r.batch !== undefined) this.billing.accept(id, key, r);
   }
 }

@@ -50,6 +50,8 @@ export const ATTR = {
   agent: 'gen_ai.agent.name',
   tokenType: 'gen_ai.token.type',
   session: 'gen_ai.conversation.id',
+  tool: 'gen_ai.tool.name',
+  tier: 'tokj.service_tier',
 } as const;
 
 function seriesAttributes(s: SeriesTotals): Attribute[] {
@@ -83,6 +85,36 @@ function utilization(s: ActiveSession): string | null {
   const budget = parseMoney(s.budget_usd);
   if (budget.lte(0)) return null; // no meaningful ratio against a zero budget
   return parseMoney(s.cost_usd).div(budget).round(12, Big.roundHalfUp).toString();
+}
+
+/**
+ * Tool uses and fees (`gen_ai.tool.name`, the conventions' attribute for a tool) and calls
+ * by service tier; each family only when some call has it, so a journal without them
+ * exports the same metrics as before.
+ */
+function billingFamilies(aggregate: LedgerAggregate): MetricFamily[] {
+  const key = (s: { provider: string; model: string; agent: string | null }): string => `${s.provider}\u0000${s.model}\u0000${s.agent ?? ''}`;
+  const byKey = <T extends { provider: string; model: string; agent: string | null }>(list: T[], extra: (t: T) => string): T[] =>
+    list.sort((a, b) => compare(key(a), key(b)) || compare(extra(a), extra(b)));
+  const attrs = (s: { provider: string; model: string; agent: string | null }): Attribute[] => [
+    [ATTR.provider, s.provider],
+    [ATTR.model, s.model],
+    ...(s.agent === null ? [] : [[ATTR.agent, s.agent] as Attribute]),
+  ];
+  const tools = byKey([...aggregate.billing.tools.values()], (t) => t.tool);
+  const tiers = byKey([...aggregate.billing.tiers.values()], (t) => t.tier);
+  const families: MetricFamily[] = [];
+  if (tools.length > 0) {
+    families.push({ name: 'tokj.tool.calls', description: 'Server-side tool uses billed per use (web searches, code interpreter containers, …).', unit: '{call}', kind: 'counter', valueType: 'int', points: tools.map((t) => ({ attributes: [...attrs(t), [ATTR.tool, t.tool]], value: String(t.uses) })) });
+    const priced = tools.filter((t) => t.priced);
+    if (priced.length > 0) {
+      families.push({ name: 'tokj.tool.cost', description: 'Tool fees in US dollars (part of tokj.cost).', unit: 'USD', kind: 'counter', valueType: 'double', points: priced.map((t) => ({ attributes: [...attrs(t), [ATTR.tool, t.tool]], value: t.fee.toString() })) });
+    }
+  }
+  if (tiers.length > 0) {
+    families.push({ name: 'tokj.tier.calls', description: 'Calls billed on a service tier other than the default, or as batch results (part of tokj.calls).', unit: '{call}', kind: 'counter', valueType: 'int', points: tiers.map((t) => ({ attributes: [...attrs(t), [ATTR.tier, t.tier]], value: String(t.calls) })) });
+  }
+  return families;
 }
 
 export function buildFamilies(aggregate: LedgerAggregate, sessions: ActiveSession[]): MetricFamily[] {
@@ -150,6 +182,7 @@ export function buildFamilies(aggregate: LedgerAggregate, sessions: ActiveSessio
         return u === null ? [] : [{ attributes: sessionAttrs(s), value: u }];
       }),
     },
+    ...billingFamilies(aggregate),
     { name: 'tokj.ledger.invalid_lines', description: 'Ledger lines that are not well-formed entries (see tokj doctor).', unit: '{line}', kind: 'gauge', valueType: 'int', points: [{ attributes: [], value: String(aggregate.invalidLines) }] },
   ];
 }

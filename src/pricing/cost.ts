@@ -6,7 +6,10 @@ import { rejectedInput } from '../core/errors.js';
 import Big from 'big.js';
 import { type Money, ZERO, moneyToString, parseRate, scaledToString, tokensTimesRate } from '../core/money.js';
 import type { Usage } from '../core/usage.js';
-import { TIER_THRESHOLDS, type PriceEntry, type ResolvedPrice, type TierThreshold } from './types.js';
+import { longContextTier, rateMultiplier, ratesFor } from './rates.js';
+import type { PriceEntry, ResolvedPrice, TierThreshold } from './types.js';
+
+export { longContextTier };
 
 export interface CostParts {
   /** Uncached input: input - cache reads - cache writes, at the input rate. */
@@ -17,20 +20,19 @@ export interface CostParts {
   /** Output other than reasoning. */
   output: string;
   reasoning: string;
+  /** Audio input and output at their rates; only when the call has audio tokens. */
+  audio?: string;
+  /** Image input and output at their rates; only when the call has image tokens. */
+  image?: string;
 }
 
 export interface Cost {
   /** USD, plain decimal ("0.01175"): the sum of the parts. */
   costUsd: string;
   parts: CostParts;
+  /** The fallback rules applied (rates.ts), when any. */
+  rules?: string[];
 }
-
-type RateField =
-  | 'input_cost_per_token'
-  | 'output_cost_per_token'
-  | 'cache_read_input_token_cost'
-  | 'cache_creation_input_token_cost'
-  | 'cache_creation_input_token_cost_above_1hr';
 
 function checkCount(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
@@ -65,53 +67,15 @@ export function validateUsage(usage: Usage): void {
       'bad-usage',
     );
   }
-}
-
-const tierField = (field: RateField, n: TierThreshold): `${RateField}_above_${TierThreshold}k_tokens` => `${field}_above_${n}k_tokens`;
-const RATE_FIELDS: readonly RateField[] = [
-  'input_cost_per_token',
-  'output_cost_per_token',
-  'cache_read_input_token_cost',
-  'cache_creation_input_token_cost',
-  'cache_creation_input_token_cost_above_1hr',
-];
-
-/**
- * The long-context tier in force: the highest threshold (thousands of prompt tokens) the
- * prompt exceeds among those the entry prices, or null.
- */
-export function longContextTier(entry: PriceEntry, promptTokens: number): TierThreshold | null {
-  for (let i = TIER_THRESHOLDS.length - 1; i >= 0; i--) {
-    const n = TIER_THRESHOLDS[i] as TierThreshold;
-    if (promptTokens > n * 1000 && RATE_FIELDS.some((f) => entry[tierField(f, n)] !== undefined)) return n;
+  const count = (name: keyof Usage): number => (usage[name] === undefined ? 0 : checkCount(name, usage[name]));
+  const inParts = count('audioInputTokens') + count('imageInputTokens');
+  const outParts = count('audioOutputTokens') + count('imageOutputTokens');
+  if (inParts > input || outParts + reasoning > output) {
+    throw rejectedInput(
+      `usage is inconsistent: audio and image tokens are parts of input (${inParts} of ${input}) and of output beside reasoning (${outParts} + ${reasoning} of ${output})`,
+      'bad-usage',
+    );
   }
-  return null;
-}
-
-/** A rate in force: its long-context variant when the tier has one, else the base rate. */
-function rateOf(entry: PriceEntry, field: RateField, tier: TierThreshold | null): Money | undefined {
-  const text = (tier === null ? undefined : entry[tierField(field, tier)]) ?? entry[field];
-  return text === undefined ? undefined : parseRate(text);
-}
-
-interface Rates {
-  input: Money;
-  read: Money;
-  write5m: Money;
-  write1h: Money;
-  output: Money;
-  reasoning: Money;
-}
-
-function ratesFor(entry: PriceEntry, tier: TierThreshold | null): Rates {
-  const input = rateOf(entry, 'input_cost_per_token', tier) ?? parseRate(entry.input_cost_per_token);
-  const read = rateOf(entry, 'cache_read_input_token_cost', tier) ?? (entry.input_cost_per_token_cache_hit === undefined ? input : parseRate(entry.input_cost_per_token_cache_hit));
-  const write5m = rateOf(entry, 'cache_creation_input_token_cost', tier) ?? input;
-  const write1h = rateOf(entry, 'cache_creation_input_token_cost_above_1hr', tier) ?? write5m;
-  const embedding = entry.mode === 'embedding';
-  const output = embedding ? ZERO : (rateOf(entry, 'output_cost_per_token', tier) ?? ZERO);
-  const reasoning = embedding ? ZERO : entry.output_cost_per_reasoning_token === undefined ? output : parseRate(entry.output_cost_per_reasoning_token);
-  return { input, read, write5m, write1h, output, reasoning };
 }
 
 /**
@@ -121,25 +85,37 @@ function ratesFor(entry: PriceEntry, tier: TierThreshold | null): Rates {
 export function computeCost(price: ResolvedPrice, usage: Usage): Cost {
   validateUsage(usage);
   const entry = price.entry;
-  const r = ratesFor(entry, longContextTier(entry, usage.inputTokens));
+  const r = ratesFor(price, usage, longContextTier(entry, usage.inputTokens));
   const write1h = usage.cacheWrite1hTokens ?? 0;
   const uncached = usage.inputTokens - usage.cacheReadTokens - usage.cacheWriteTokens;
-  const input = tokensTimesRate(uncached, r.input);
+  // Modality parts are billed out of the uncached input first; any beyond it were cached
+  // (Realtime caches audio) and stay at the cache-read rate.
+  const audioIn = Math.min(usage.audioInputTokens ?? 0, uncached);
+  const imageIn = Math.min(usage.imageInputTokens ?? 0, uncached - audioIn);
+  const audioOut = usage.audioOutputTokens ?? 0;
+  const imageOut = usage.imageOutputTokens ?? 0;
+  const input = tokensTimesRate(uncached - audioIn - imageIn, r.input);
   const cacheRead = tokensTimesRate(usage.cacheReadTokens, r.read);
   const cacheWrite = tokensTimesRate(usage.cacheWriteTokens - write1h, r.write5m).plus(tokensTimesRate(write1h, r.write1h));
-  const output = tokensTimesRate(usage.outputTokens - usage.reasoningTokens, r.output);
+  const output = tokensTimesRate(usage.outputTokens - usage.reasoningTokens - audioOut - imageOut, r.output);
   const reasoning = tokensTimesRate(usage.reasoningTokens, r.reasoning);
-  const total = input.plus(cacheRead).plus(cacheWrite).plus(output).plus(reasoning);
-  return {
-    costUsd: moneyToString(total),
-    parts: {
-      input: moneyToString(input),
-      cacheRead: moneyToString(cacheRead),
-      cacheWrite: moneyToString(cacheWrite),
-      output: moneyToString(output),
-      reasoning: moneyToString(reasoning),
-    },
+  const audio = tokensTimesRate(audioIn, r.audioIn).plus(tokensTimesRate(audioOut, r.audioOut));
+  const image = tokensTimesRate(imageIn, r.imageIn).plus(tokensTimesRate(imageOut, r.imageOut));
+  const { factor, rules } = rateMultiplier(entry, usage);
+  const scale = (m: Money): Money => (factor.eq(1) ? m : m.times(factor));
+  const parts: CostParts = {
+    input: moneyToString(scale(input)),
+    cacheRead: moneyToString(scale(cacheRead)),
+    cacheWrite: moneyToString(scale(cacheWrite)),
+    output: moneyToString(scale(output)),
+    reasoning: moneyToString(scale(reasoning)),
   };
+  // Only calls with such tokens have these parts: a plain call's parts read as before.
+  if (audioIn + audioOut > 0) parts.audio = moneyToString(scale(audio));
+  if (imageIn + imageOut > 0) parts.image = moneyToString(scale(image));
+  const total = scale(input.plus(cacheRead).plus(cacheWrite).plus(output).plus(reasoning).plus(audio).plus(image));
+  const allRules = [...r.rules, ...rules];
+  return { costUsd: moneyToString(total), parts, ...(allRules.length > 0 ? { rules: allRules } : {}) };
 }
 
 /**
@@ -156,13 +132,21 @@ interface ScaledRates {
   reasoning: number;
 }
 
+const PLAIN: Usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+
+/** Tokens alone: no tier, batch, modality or multiplier (the integer fast path applies). */
+export function isPlain(u: Usage): boolean {
+  return !u.batch && !u.serviceTier && !u.audioInputTokens && !u.audioOutputTokens && !u.imageInputTokens && !u.imageOutputTokens && !u.inferenceGeo && !u.speed;
+}
+
 const scaledByEntry = new WeakMap<PriceEntry, Map<TierThreshold | null, ScaledRates | null>>();
 
 function scaledRates(entry: PriceEntry, tier: TierThreshold | null): ScaledRates | null {
   let byTier = scaledByEntry.get(entry);
   if (!byTier) scaledByEntry.set(entry, (byTier = new Map()));
   if (byTier.has(tier)) return byTier.get(tier)!;
-  const rates = ratesFor(entry, tier);
+  const { input, read, write5m, write1h, output, reasoning } = ratesFor({ key: '', entry, matchedBy: 'exact', source: '' }, PLAIN, tier);
+  const rates = { input, read, write5m, write1h, output, reasoning };
   const all = Object.values(rates);
   // big.js keeps digits in c and the exponent in e: decimals = digits after the point.
   const places = Math.max(0, ...all.map((m) => m.c.length - m.e - 1));
@@ -182,6 +166,9 @@ function scaledRates(entry: PriceEntry, tier: TierThreshold | null): ScaledRates
  */
 export function computeCostUsd(price: ResolvedPrice, usage: Usage): string {
   validateUsage(usage);
+  // Tiers, batches, modalities and multipliers take the exact path; the fast one is for
+  // the plain calls imports are made of.
+  if (!isPlain(usage)) return computeCost(price, usage).costUsd;
   const r = scaledRates(price.entry, longContextTier(price.entry, usage.inputTokens));
   if (r !== null) {
     const write1h = usage.cacheWrite1hTokens ?? 0;

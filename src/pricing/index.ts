@@ -1,7 +1,9 @@
 export { computeCost, computeCostUsd, longContextTier, validateUsage, type Cost, type CostParts } from './cost.js';
 export { canonicalProvider } from './names.js';
 export { resolveModel, type ModelQuery } from './resolve.js';
-export { findPriceFile, loadPriceTable, parsePriceTable, snapshotDate } from './table.js';
+export { billCall, type Bill, type BillContext, type PricedSubCall } from './bill.js';
+export { findPriceFile, loadPriceTable, loadToolFeeTable, parsePriceTable, parseToolFeeTable, snapshotDate } from './table.js';
+export { feeFamily, toolFees, type ToolFee, type ToolFeeRow, type ToolFeeTable, type ToolFees } from './tool-fees.js';
 export {
   TIER_THRESHOLDS,
   type MatchKind,
@@ -9,6 +11,8 @@ export {
   type PriceMode,
   type PriceTable,
   type ResolvedPrice,
+  type ServiceSuffix,
+  type ToolPrice,
   type TierThreshold,
 } from './types.js';
 export { findUserPrice, parseUserPriceRow, userPriceToEntry, type UserPrice } from './user-prices.js';

@@ -177,7 +177,11 @@ function compare(a: Candidate, b: Candidate): number {
 }
 
 function found(table: PriceTable, key: string, entry: PriceEntry, matchedBy: MatchKind): ResolvedPrice {
-  return { key, entry, matchedBy, source: `litellm@${snapshotDate(table)}:${key}` };
+  const price: ResolvedPrice = { key, entry, matchedBy, source: `litellm@${snapshotDate(table)}:${key}` };
+  const base = stripSnapshot(key);
+  const alias = base === null ? undefined : table.entries[base];
+  if (base !== null && alias && alias.litellm_provider === entry.litellm_provider) price.alias = { key: base, entry: alias };
+  return price;
 }
 
 /**

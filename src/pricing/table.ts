@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT, TokjError } from '../core/errors.js';
+import type { ToolFeeTable } from './tool-fees.js';
 import type { PriceTable } from './types.js';
 
 const RELATIVE = join('pricing', 'prices.json');
@@ -58,4 +59,20 @@ export function parsePriceTable(text: string): PriceTable {
 /** "2026-07-24T18:23:43Z" -> "2026-07-24": the date named in each record's price source. */
 export function snapshotDate(table: PriceTable): string {
   return table.snapshot.slice(0, 10);
+}
+
+let cachedFees: ToolFeeTable | undefined;
+
+/** The shipped tool-fee table (pricing/tool-fees.json, beside prices.json), read once. */
+export function loadToolFeeTable(): ToolFeeTable {
+  cachedFees ??= parseToolFeeTable(readFileSync(join(dirname(findPriceFile()), 'tool-fees.json'), 'utf8'));
+  return cachedFees;
+}
+
+export function parseToolFeeTable(text: string): ToolFeeTable {
+  const data: unknown = JSON.parse(text);
+  if (typeof data !== 'object' || data === null || !Array.isArray((data as ToolFeeTable).fees)) {
+    throw new TokjError('tool fee table is malformed: expected { fees: [...] }; reinstall tokenjournal', EXIT.internal, 'tool-fees-malformed');
+  }
+  return data as ToolFeeTable;
 }

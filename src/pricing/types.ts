@@ -3,7 +3,10 @@
  * LiteLLM snapshot). Every rate is an exact decimal string in USD per token.
  */
 
-export type PriceMode = 'chat' | 'completion' | 'embedding' | 'responses';
+export type PriceMode = 'chat' | 'completion' | 'embedding' | 'responses' | 'realtime' | 'image_generation';
+
+/** The rate variants of a service tier or the Batch API: `input_cost_per_token_flex`, … */
+export type ServiceSuffix = 'flex' | 'priority' | 'batches';
 
 /** Long-context thresholds, in thousands of prompt tokens. */
 export const TIER_THRESHOLDS = [128, 200, 256, 272, 512] as const;
@@ -32,6 +35,25 @@ export interface PriceEntry {
   [tier: `${string}_above_${number}k_tokens`]: string | undefined;
   // Spelled out: TypeScript matches the pattern above at the first "_above_" only.
   [tier1h: `cache_creation_input_token_cost_above_1hr_above_${number}k_tokens`]: string | undefined;
+  /** `<rate>[_above_Nk_tokens]_<flex|priority|batches>`: the rate on that tier or in a batch. */
+  [service: `${string}_${ServiceSuffix}`]: string | undefined;
+  input_cost_per_audio_token?: string;
+  output_cost_per_audio_token?: string;
+  input_cost_per_image_token?: string;
+  output_cost_per_image_token?: string;
+  /** USD per web search (grounded prompt or query) by search context size. */
+  search_context_cost_per_query?: Record<string, string>;
+  /** 'per_query' (Gemini 3: each query) or absent (per grounded prompt / request). */
+  web_search_billing_unit?: string;
+  /** Rate multipliers: `us` (Anthropic US-only inference), `fast` (fast mode). */
+  provider_specific_entry?: Record<string, string>;
+}
+
+/** A price of a tool rather than of tokens (prices.json `tools`). */
+export interface ToolPrice {
+  litellm_provider: string;
+  code_interpreter_cost_per_session?: string;
+  cost_per_image?: string;
 }
 
 export interface PriceTable {
@@ -40,6 +62,8 @@ export interface PriceTable {
   snapshot: string;
   license: string;
   entries: Record<string, PriceEntry>;
+  /** Tool prices from the snapshot (container sessions, per-image prices); may be absent. */
+  tools?: Record<string, ToolPrice>;
 }
 
 /** How a model name was matched to a price; frozen into records for auditing. */
@@ -64,4 +88,9 @@ export interface ResolvedPrice {
   matchedBy: MatchKind;
   /** e.g. "litellm@2026-07-24:gpt-4o" or "user:token_collection_config.md:openai/my-model". */
   source: string;
+  /**
+   * The undated entry a dated key belongs to (gpt-4o-2024-08-06 -> gpt-4o): supplies the
+   * tier, batch and modality rates the dated entry lacks.
+   */
+  alias?: { key: string; entry: PriceEntry };
 }

@@ -4,6 +4,7 @@
  * think it is, and coercing it would write a wrong number into an append-only ledger.
  */
 import type { Usage } from '../core/usage.js';
+import { billingParts, partProblems } from './billing-parts.js';
 import type { ExtractedCall, Extraction, FailureContext, JsonObject } from './types.js';
 
 export function isObject(value: unknown): value is JsonObject {
@@ -95,6 +96,7 @@ export function buildCall(labels: CallLabels, usage: Usage): Extraction {
   if (usage.cacheWrite1hTokens !== undefined && usage.cacheWrite1hTokens > usage.cacheWriteTokens) {
     problems.push(`1-hour cache writes ${usage.cacheWrite1hTokens} exceed cache writes ${usage.cacheWriteTokens}`);
   }
+  problems.push(...partProblems(usage));
   if (!Number.isSafeInteger(usage.inputTokens + usage.outputTokens)) {
     return { ok: false, code: 'bad_count', message: `input ${usage.inputTokens} + output ${usage.outputTokens} tokens is beyond 2^53-1: not a count this journal can total exactly`, ...labels };
   }
@@ -110,7 +112,7 @@ export function buildCall(labels: CallLabels, usage: Usage): Extraction {
     reasoningTokens: usage.reasoningTokens,
   };
   if (usage.cacheWrite1hTokens !== undefined) call.cacheWrite1hTokens = usage.cacheWrite1hTokens;
-  return { ok: true, call };
+  return { ok: true, call: { ...call, ...billingParts(usage) } };
 }
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;

@@ -51,6 +51,9 @@ export function describeErrorBody(payload: JsonObject, provider?: string): strin
   const label = provider ? displayName(provider) : undefined;
   // A body that reports usage is a response (perhaps a failed one), left to its module.
   if (payload.usage != null || payload.usageMetadata != null || payload.object === 'response') return null;
+  // A batch result line carries its request's error beside custom_id: batch-results.ts
+  // reports it as not billed, it does not fail the file.
+  if (typeof payload.custom_id === 'string') return null;
   const error = payload.error;
   if (isObject(error)) {
     const message = text(error.message);

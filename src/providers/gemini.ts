@@ -12,6 +12,7 @@
  * is seen to finish (a finishReason, a prompt block reason, or the closing `]`).
  */
 import type { Usage } from '../core/usage.js';
+import { modalityCount, tierOf } from './billing-read.js';
 import { buildCall, guardCounts, isObject, objectAt, readCount, readLabel, sumCounts } from './counts.js';
 import type { CallLabels } from './counts.js';
 import { createOutputText } from './output-text.js';
@@ -28,13 +29,39 @@ function normalizeGeminiUsage(meta: JsonObject): Usage | null {
   const cached = readCount(meta, 'cachedContentTokenCount', path) ?? 0;
   const candidates = readCount(meta, 'candidatesTokenCount', path) ?? 0;
   const thoughts = readCount(meta, 'thoughtsTokenCount', path) ?? 0;
+  const inDetails = [meta.promptTokensDetails, meta.toolUsePromptTokensDetails];
+  const inPart = (m: string): number => sumCounts(...inDetails.map((d) => modalityCount(d, m, `${path}.promptTokensDetails`)));
+  const outPart = (m: string): number => modalityCount(meta.candidatesTokensDetails, m, `${path}.candidatesTokensDetails`);
   return {
     inputTokens: sumCounts(prompt ?? 0, toolPrompt),
     outputTokens: sumCounts(candidates, thoughts),
     cacheReadTokens: cached,
     cacheWriteTokens: 0,
     reasoningTokens: thoughts,
+    audioInputTokens: inPart('AUDIO'),
+    imageInputTokens: inPart('IMAGE'),
+    audioOutputTokens: outPart('AUDIO'),
+    imageOutputTokens: outPart('IMAGE'),
+    ...tierOf(meta.serviceTier),
   };
+}
+
+/**
+ * Grounding with Google Search: the queries the model ran (`webSearchQueries`, in the last
+ * chunk of a stream). Billed per grounded prompt on 2.5 models, per query on Gemini 3 (the
+ * price table's web_search_billing_unit decides); URL context has no fee.
+ */
+function searchQueries(payload: JsonObject): number {
+  let n = 0;
+  for (const c of Array.isArray(payload.candidates) ? payload.candidates : []) {
+    const grounding = objectAt(c, 'groundingMetadata');
+    if (Array.isArray(grounding?.webSearchQueries)) n += grounding.webSearchQueries.length;
+  }
+  return n;
+}
+
+function withSearch(usage: Usage, queries: number): Usage {
+  return queries > 0 ? { ...usage, toolCalls: { google_search: queries } } : usage;
 }
 
 /** Vertex adds createTime and a trafficType the Gemini API does not send. */
@@ -55,9 +82,10 @@ function isFinished(payload: JsonObject): boolean {
   return candidates.some((c) => isObject(c) && typeof c.finishReason === 'string');
 }
 
-function usageCall(meta: JsonObject, labels: CallLabels, text: OutputText): Extraction {
+function usageCall(meta: JsonObject, labels: CallLabels, text: OutputText, queries = 0): Extraction {
   return guardCounts(() => {
-    const usage = normalizeGeminiUsage(meta);
+    const normalized = normalizeGeminiUsage(meta);
+    const usage = normalized && withSearch(normalized, queries);
     if (!usage) {
       return { ok: false, code: 'no_usage', message: `${displayName(labels.provider)} usageMetadata has no token counts`, ...labels, ...text.snapshot() };
     }
@@ -77,7 +105,7 @@ function extractGenerateContent(payload: JsonObject, context: ExtractContext): E
   if (!meta) {
     return { ok: false, code: 'no_usage', message: `${displayName(labels.provider)} response carries no usageMetadata`, ...labels, ...text.snapshot() };
   }
-  return usageCall(meta, labels, text);
+  return usageCall(meta, labels, text, searchQueries(payload));
 }
 
 function createGeminiStream(context: ExtractContext): StreamAccumulator {
@@ -86,6 +114,8 @@ function createGeminiStream(context: ExtractContext): StreamAccumulator {
   let vertex = false;
   let finished = false;
   let usage: JsonObject | undefined;
+  // Grounding metadata arrives whole in one chunk (usually the last): the largest wins.
+  let queries = 0;
   const text = createOutputText();
   const labels = (): CallLabels => ({
     provider: context.provider ?? (vertex ? 'vertex_ai' : 'gemini'),
@@ -105,6 +135,7 @@ function createGeminiStream(context: ExtractContext): StreamAccumulator {
       finished ||= isFinished(event);
       // Cumulative: replace, never add.
       usage = objectAt(event, 'usageMetadata') ?? usage;
+      queries = Math.max(queries, searchQueries(event));
       appendText(event, text);
     },
     finish(end) {
@@ -118,7 +149,7 @@ function createGeminiStream(context: ExtractContext): StreamAccumulator {
       if (!usage) {
         return { ok: false, code: 'no_usage', message: `${name} stream finished without usageMetadata`, ...known, ...text.snapshot() };
       }
-      return usageCall(usage, known, text);
+      return usageCall(usage, known, text, queries);
     },
     isComplete: () => finished,
     context: () => labels(),

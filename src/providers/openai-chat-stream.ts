@@ -5,6 +5,7 @@
  * `"usage": null`, which is not a count. We keep the last usage object, the labels and the
  * output text (for --estimate), never the chunks.
  */
+import { tierOf } from './billing-read.js';
 import { isObject, objectAt, readLabel } from './counts.js';
 import type { CallLabels } from './counts.js';
 import { extractChatUsage, findChatUsage } from './openai-chat-usage.js';
@@ -25,6 +26,7 @@ export function createChatStream(context: ExtractContext): StreamAccumulator {
   let id: string | null = null;
   let groqId: string | null = null;
   let usage: unknown;
+  let tier: unknown;
   let sawFinishReason = false;
   let sawNullUsage = false;
   let container: Container = 'document';
@@ -48,6 +50,7 @@ export function createChatStream(context: ExtractContext): StreamAccumulator {
       model ??= readLabel(event.model);
       id ??= readLabel(event.id);
       groqId ??= readLabel(objectAt(event, 'x_groq')?.id);
+      tier = event.service_tier ?? tier;
       const found = findChatUsage(event);
       // The usage is cumulative for the whole call; the last object reported wins.
       if (isObject(found)) usage = found;
@@ -64,7 +67,7 @@ export function createChatStream(context: ExtractContext): StreamAccumulator {
     },
     finish(end: StreamEnd): Extraction {
       const known = labels();
-      if (usage !== undefined) return extractChatUsage(usage, known);
+      if (usage !== undefined) return extractChatUsage(usage, known, tierOf(tier));
       const name = displayName(known.provider);
       // Over SSE a finished stream always ends with `data: [DONE]`; a JSON Lines dump of
       // chunks has no terminator, so a finish_reason is the best evidence of completion.

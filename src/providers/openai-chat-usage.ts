@@ -57,11 +57,22 @@ export function normalizeChatUsage(usage: JsonObject, vendor: string): Usage {
     // like xAI. Known vendors keep the README's rule even when their total disagrees.
     output = sumCounts(completion, reasoning);
   }
-  return { inputTokens: prompt, outputTokens: output, cacheReadTokens: cacheRead, cacheWriteTokens: cacheWrite, reasoningTokens: reasoning };
+  return {
+    inputTokens: prompt,
+    outputTokens: output,
+    cacheReadTokens: cacheRead,
+    cacheWriteTokens: cacheWrite,
+    reasoningTokens: reasoning,
+    // Audio and image tokens are parts of prompt/completion, billed at their own rates.
+    audioInputTokens: readCount(promptDetails, 'audio_tokens', 'usage.prompt_tokens_details') ?? 0,
+    imageInputTokens: readCount(promptDetails, 'image_tokens', 'usage.prompt_tokens_details') ?? 0,
+    audioOutputTokens: readCount(completionDetails, 'audio_tokens', 'usage.completion_tokens_details') ?? 0,
+    imageOutputTokens: readCount(completionDetails, 'image_tokens', 'usage.completion_tokens_details') ?? 0,
+  };
 }
 
 /** Extracts a call from a chat usage object found in a complete body or a stream. */
-export function extractChatUsage(usage: unknown, labels: CallLabels): Extraction {
+export function extractChatUsage(usage: unknown, labels: CallLabels, billing: Partial<Usage> = {}): Extraction {
   const name = displayName(labels.provider);
   if (usage === null) {
     return { ok: false, code: 'usage_null', message: `${name} payload has "usage": null: no token counts`, ...labels };
@@ -69,6 +80,6 @@ export function extractChatUsage(usage: unknown, labels: CallLabels): Extraction
   if (!isObject(usage)) {
     return { ok: false, code: 'bad_count', message: `${name} payload has a usage that is not an object`, ...labels };
   }
-  return guardCounts(() => buildCall(labels, normalizeChatUsage(usage, labels.provider)), labels);
+  return guardCounts(() => buildCall(labels, { ...normalizeChatUsage(usage, labels.provider), ...billing }), labels);
 }
 

@@ -3,6 +3,7 @@
  * (Azure, Mistral, DeepSeek, xAI, Groq, OpenRouter, Together, Fireworks, Ollama's /v1).
  * The counting rules live in openai-chat-usage.ts.
  */
+import { tierOf } from './billing-read.js';
 import { isObject, objectAt, readLabel } from './counts.js';
 import type { CallLabels } from './counts.js';
 import { createChatStream } from './openai-chat-stream.js';
@@ -35,7 +36,7 @@ function extractChat(payload: JsonObject, context: ExtractContext): Extraction {
   if (usage === undefined) {
     return { ok: false, code: 'no_usage', message: `${displayName(vendor)} response carries no usage`, ...labels, ...collectText(payload) };
   }
-  return extractChatUsage(usage, labels);
+  return extractChatUsage(usage, labels, tierOf(payload.service_tier));
 }
 
 function isChunk(payload: JsonObject): boolean {

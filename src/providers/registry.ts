@@ -6,16 +6,20 @@
  * file and a line here.
  */
 import { anthropic } from './anthropic.js';
+import { batchResults } from './batch-results.js';
 import { bedrock } from './bedrock.js';
 import { cohere } from './cohere.js';
 import { gemini } from './gemini.js';
 import { ollama } from './ollama.js';
 import { openaiChat } from './openai-chat.js';
 import { openaiEmbeddings } from './openai-embeddings.js';
+import { openaiImages } from './openai-images.js';
 import { openaiResponses } from './openai-responses.js';
 import type { ProviderModule } from './types.js';
 
 export const PROVIDER_MODULES: readonly ProviderModule[] = [
+  // A batch line wraps another module's body: it is told apart by its envelope first.
+  batchResults,
   openaiResponses,
   anthropic,
   gemini,
@@ -23,6 +27,7 @@ export const PROVIDER_MODULES: readonly ProviderModule[] = [
   cohere,
   ollama,
   openaiEmbeddings,
+  openaiImages,
   openaiChat,
 ];
 

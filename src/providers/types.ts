@@ -29,6 +29,8 @@ export interface FailureContext {
   outputText?: string;
   /** The output text was longer than the cap and was cut. */
   outputTextTruncated?: boolean;
+  /** Why a batch line was not billed (`batch_expired`, `errored: overloaded_error`…). */
+  reason?: string;
 }
 
 export type FailureCode =
@@ -43,7 +45,9 @@ export type FailureCode =
   | 'unknown_shape'
   | 'bad_count'
   | 'inconsistent_usage'
-  | 'too_large';
+  | 'too_large'
+  /** A batch result line that errored, expired or was canceled: not billed, not a failure. */
+  | 'not_billed';
 
 export type CallOutcome =
   | { ok: true; call: ExtractedCall; index: number }

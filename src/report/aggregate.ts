@@ -9,6 +9,7 @@ import { periodLabeller } from './calendar.js';
 import { emptyFields, readCallFields, type CallFields } from './call-fields.js';
 import { parseCost, slowCost } from './cost-sum.js';
 import { current, Tally, type ExportedTally } from './tally.js';
+import { ToolFeeTotals, type ExportedToolFees } from './tool-fees.js';
 import type { ZoneDays } from './zone.js';
 
 /** A prompt above this many input tokens is "large" (the prompt-caching suggestion). */
@@ -45,6 +46,8 @@ export interface AggregateOptions {
   untilDay: number | null;
   /** --by label:KEY */
   labelKey: string | null;
+  /** --by tier: totals per service tier ('standard', 'flex', 'priority', 'batch', …). */
+  byTier?: boolean;
 }
 
 type Entry = Record<string, unknown>;
@@ -65,6 +68,8 @@ export interface AggregatePart {
   minDay: number;
   maxDay: number;
   skipped: number;
+  toolFees: ExportedToolFees;
+  tiers: Array<[string, ExportedTally]>;
 }
 
 
@@ -90,6 +95,10 @@ export class Aggregator {
   readonly sessions = new Map<string, SessionTally>();
   /** --by label:KEY: label value (null when absent) -> totals. */
   readonly labels = new Map<string | null, Tally>();
+  /** --by tier: tier -> totals. */
+  readonly tiers = new Map<string, Tally>();
+  /** Tool fees inside the total, and the tool uses behind them. */
+  readonly toolFees = new ToolFeeTotals();
   /** Calls whose attempt is N or N/M with N > 1, and the same per "provider/model". */
   readonly retries = new Tally();
   readonly retriesByModel = new Map<string, Tally>();
@@ -145,8 +154,11 @@ export class Aggregator {
     const e = value as Entry;
     const type = e.type;
     if (type === 'call') {
-      if (readCallFields(e, this.options.labelKey, this.fields)) this.addCall(this.fields);
-      else this.skipped++;
+      if (readCallFields(e, this.options.labelKey, this.fields)) {
+        this.addCall(this.fields);
+        // Rare fields, read only on the lines that have them.
+        if (e.tool_cost_usd !== undefined || e.tool_calls !== undefined) this.toolFees.addLine(e.tool_cost_usd, e.tool_calls);
+      } else this.skipped++;
     } else if (type === 'session_start') this.sessionStart(e);
     else if (type === 'session_end') this.sessionEnd(e);
     else this.skipped++;
@@ -230,6 +242,7 @@ export class Aggregator {
     }
 
     if (this.options.labelKey !== null) bump(this.labels, f.label ?? this.sessionLabels.get(f.session) ?? null);
+    if (this.options.byTier) bump(this.tiers, f.tier);
   }
 
   /** Sums the leaves into total, models, agents and operations; once, after the last line. */
@@ -279,6 +292,8 @@ export class Aggregator {
       minDay: this.minDay,
       maxDay: this.maxDay,
       skipped: this.skipped,
+      toolFees: this.toolFees.exportFees(),
+      tiers: [...this.tiers].map(([k, t]) => [k, t.exportTally()]),
     };
   }
 
@@ -287,6 +302,12 @@ export class Aggregator {
    * result is what one pass over both would have gathered.
    */
   mergePart(part: AggregatePart): void {
+    this.toolFees.merge(part.toolFees);
+    for (const [tier, tally] of part.tiers) {
+      let t = this.tiers.get(tier);
+      if (t === undefined) this.tiers.set(tier, (t = new Tally()));
+      t.addExported(tally);
+    }
     for (const [id, first, last, tally] of part.sessions) {
       let s = this.sessions.get(id);
       if (s === undefined) {

@@ -35,6 +35,7 @@ function aggregateOptions(options: ReportOptions): AggregateOptions {
     sinceDay: options.since === null ? null : parseDateLabel(options.since),
     untilDay: options.until === null ? null : parseDateLabel(options.until),
     labelKey: options.by?.kind === 'label' ? options.by.key : null,
+    byTier: options.by?.kind === 'tier',
   };
 }
 

@@ -21,6 +21,8 @@ export interface CallFields {
   estimated: boolean;
   /** labels[KEY] for --by label:KEY; null when absent. */
   label: string | null;
+  /** 'batch' for a batch result, else the recorded service_tier, else 'standard'. */
+  tier: string;
 }
 
 export const emptyFields = (): CallFields => ({
@@ -40,6 +42,7 @@ export const emptyFields = (): CallFields => ({
   cost: null,
   estimated: false,
   label: null,
+  tier: 'standard',
 });
 
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
@@ -70,5 +73,6 @@ export function readCallFields(e: Record<string, unknown>, labelKey: string | nu
   const labels = e.labels;
   const own = labelKey !== null && typeof labels === 'object' && labels !== null && Object.hasOwn(labels, labelKey) ? (labels as Record<string, unknown>)[labelKey] : undefined;
   f.label = typeof own === 'string' ? own : null;
+  f.tier = e.batch === true ? 'batch' : typeof e.service_tier === 'string' ? e.service_tier : 'standard';
   return true;
 }

@@ -22,7 +22,7 @@ export interface ReportFlags {
 
 export const PERIODS: readonly PeriodKind[] = ['daily', 'weekly', 'monthly', 'session'];
 export const FORMATS: readonly ReportFormat[] = ['markdown', 'table', 'json', 'csv', 'yaml'];
-export const BY_KINDS = ['model', 'provider', 'agent', 'operation', 'session'] as const;
+export const BY_KINDS = ['model', 'provider', 'agent', 'operation', 'session', 'tier'] as const;
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string, fallback: T): T {
   if (value === undefined) return fallback;
@@ -48,7 +48,7 @@ function parseBy(value: string | undefined): ByDimension | null {
   if (value === undefined) return null;
   if ((BY_KINDS as readonly string[]).includes(value)) return { kind: value as (typeof BY_KINDS)[number] };
   if (value.startsWith('label:') && value.length > 'label:'.length) return { kind: 'label', key: value.slice('label:'.length) };
-  throw usageError(`--by must be model, provider, agent, operation, session or label:KEY, like label:team (got ${JSON.stringify(value)})`, 'bad_report_option');
+  throw usageError(`--by must be model, provider, agent, operation, session, tier or label:KEY, like label:team (got ${JSON.stringify(value)})`, 'bad_report_option');
 }
 
 export function parseReportFlags(flags: ReportFlags, env: NodeJS.ProcessEnv): ReportOptions {

@@ -58,7 +58,7 @@ export async function aggregateOnThreads(
   env: NodeJS.ProcessEnv,
   onProgress?: (done: number, total: number) => void,
 ): Promise<{ agg: Aggregator; scan: ReadLedgerResult } | null> {
-  if (options.labelKey !== null) return null;
+  if (options.labelKey !== null || options.byTier) return null;
   const total = listSegments(ledgerDir).reduce((sum, f) => sum + segmentSize(ledgerDir, f), 0);
   const n = reportThreads(env, total);
   if (n < 1) return null;

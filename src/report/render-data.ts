@@ -42,6 +42,8 @@ export interface ReportJson {
   summary: SummaryJson;
   periods: Array<{ period: string } & SummaryJson>;
   by?: ByRow[];
+  /** Only when some call paid tool fees: the part of summary.total_cost_usd they are. */
+  tool_fees?: NonNullable<ReportData['tool_fees']>;
   suggestions?: ReportData['suggestions'];
 }
 
@@ -54,6 +56,7 @@ export function reportJson(data: ReportData): ReportJson {
     summary: totals(data.summary),
     periods: data.periods.map((p) => ({ period: p.period, ...totals(p) })),
     ...(data.by === null ? {} : { by: data.by.rows.map(byRow) }),
+    ...(data.tool_fees === null ? {} : { tool_fees: data.tool_fees }),
     ...(data.suggestions === null ? {} : { suggestions: data.suggestions }),
   };
 }

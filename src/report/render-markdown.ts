@@ -44,10 +44,18 @@ function totalItems(d: ReportData): Array<[string, string]> {
     ['Reasoning Tokens', formatCount(s.reasoning_tokens)],
     ['Total Tokens', formatCount(s.total_tokens)],
     ['Total Cost', costText(s)],
+    // Only when some call paid tool fees: a report without them reads as before.
+    ...(d.tool_fees === null ? [] : ([['Tool Fees', toolFeeText(d.tool_fees)]] as Array<[string, string]>)),
     ['Unpriced Calls', formatCount(s.unpriced_calls)],
     ['Estimated Calls', formatCount(s.estimated_calls)],
     ['Sessions', formatCount(d.session_count)],
   ];
+}
+
+/** "$0.04 of the total, 2 calls (web_search 3, file_search 1)". */
+function toolFeeText(t: NonNullable<ReportData['tool_fees']>): string {
+  const uses = Object.entries(t.uses).map(([tool, n]) => `${tool} ${formatCount(n)}`).join(', ');
+  return `${formatUsd(t.cost_usd)} of the total, ${formatCount(t.calls)} call${t.calls === 1 ? '' : 's'}${uses ? ` (${uses})` : ''}`;
 }
 
 function periodSection(d: ReportData): RootContent[] {

@@ -2,7 +2,7 @@
  * Aggregator totals -> the report's data: exact strings for money, groups sorted by cost,
  * cost shares as percentages. Every renderer (markdown, table, JSON, CSV, YAML) reads this.
  */
-import type { Money } from '../core/money.js';
+import { moneyToString, type Money } from '../core/money.js';
 import { dateLabel } from './calendar.js';
 import type { Aggregator, SessionTally } from './aggregate.js';
 import { Tally } from './tally.js';
@@ -105,7 +105,9 @@ function byRows(agg: Aggregator, options: ReportOptions, whole: Money): ReportDa
             ? keyed(agg.operations)
             : by.kind === 'session'
               ? keyed(agg.sessions as Map<string, Tally>)
-              : keyed(agg.labels);
+              : by.kind === 'tier'
+                ? keyed(agg.tiers)
+                : keyed(agg.labels);
   return { dimension: by.kind === 'label' ? `label:${by.key}` : by.kind, rows: groupsOf(items, whole) };
 }
 
@@ -140,6 +142,7 @@ export function summarize({ agg, options, now, alerts, suggestions, skippedLines
     until: options.until ?? (agg.total.calls ? dateLabel(agg.maxDay) : null),
     generated: now.toISOString(),
     summary: { ...total, estimated_calls: agg.total.estimated, cache_write_1h_tokens: agg.total.cacheWrite1h },
+    tool_fees: agg.toolFees.calls === 0 ? null : { cost_usd: moneyToString(agg.toolFees.usd), calls: agg.toolFees.calls, uses: Object.fromEntries(agg.toolFees.uses) },
     periods: periodRows(agg, options),
     by: byRows(agg, options, whole),
     models: groupsOf(modelItems(agg), whole),

@@ -4,7 +4,7 @@ import type { PeriodKind, WeekStart } from './calendar.js';
 export type ReportFormat = 'markdown' | 'table' | 'json' | 'csv' | 'yaml';
 
 export type ByDimension =
-  | { kind: 'model' | 'provider' | 'agent' | 'operation' | 'session' }
+  | { kind: 'model' | 'provider' | 'agent' | 'operation' | 'session' | 'tier' }
   | { kind: 'label'; key: string };
 
 export interface ReportOptions {
@@ -91,6 +91,8 @@ export interface ReportData {
   until: string | null;
   generated: string;
   summary: SummaryJson & { estimated_calls: number; cache_write_1h_tokens: number };
+  /** The tool fees inside summary.total_cost_usd; null when no call had any. */
+  tool_fees: { cost_usd: string; calls: number; uses: Record<string, number> } | null;
   periods: PeriodRow[];
   by: { dimension: string; rows: Group[] } | null;
   models: Group[];

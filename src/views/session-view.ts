@@ -84,7 +84,25 @@ function noteText(r: CallRecord): string {
   if (r.attempt) parts.push(`attempt ${r.attempt}`);
   if (r.operation) parts.push(`op: ${r.operation}`);
   if (r.estimated) parts.push('estimated');
+  parts.push(...billingNotes(r));
   return parts.join('; ');
+}
+
+/**
+ * What the cost holds beyond tokens, in the Note cell so the table gets no wider for calls
+ * without it: "batch", "tier flex", "tools $0.02 (web_search 2)", "incl. claude-opus-4-7
+ * $0.03549". A call with none of these fields adds nothing (the views read as before).
+ */
+function billingNotes(r: CallRecord): string[] {
+  const notes: string[] = [];
+  if (r.batch) notes.push('batch');
+  else if (r.service_tier) notes.push(`tier ${r.service_tier}`);
+  if (r.tool_calls) {
+    const uses = Object.entries(r.tool_calls).map(([tool, n]) => `${tool} ${count(n)}`).join(', ');
+    notes.push(r.tool_cost_usd === undefined ? `tools: ${uses}` : `tools ${formatUsd(r.tool_cost_usd)} (${uses})`);
+  }
+  for (const sub of r.sub_calls ?? []) notes.push(`incl. ${sub.model} ${formatUsd(sub.cost_usd)}`);
+  return notes;
 }
 
 function cachedText(r: CallRecord): string {

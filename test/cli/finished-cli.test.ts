@@ -31,8 +31,10 @@ describe('a CLI that feels finished', () => {
     const r = await execa('bash', [path.join(repoRoot, 'examples/agent.sh')], { cwd, env: { SESSION: 'example', TOKJ_DIR: path.join(cwd, '.ai_workflow') }, reject: false });
     expect(r.exitCode, String(r.stderr)).toBe(0);
     const status = JSON.parse(String(r.stdout).split('\n').at(-1)!);
-    // five canned responses recorded; the provider error recorded nothing and failed the session
-    expect(status).toMatchObject({ session: 'example', status: 'failed', totals: { calls: 5, input_tokens: 4254, output_tokens: 1454, cost_usd: '0.0072928' } });
+    // five canned responses recorded; the provider error recorded nothing and failed the session.
+    // $0.0097928 = $0.0072928 of tokens + one file_search call ($2.50 per 1,000) in
+    // openai-responses-cached-reasoning.json.
+    expect(status).toMatchObject({ session: 'example', status: 'failed', totals: { calls: 5, input_tokens: 4254, output_tokens: 1454, cost_usd: '0.0097928' } });
     expect(ledgerLines(path.join(cwd, '.ai_workflow')).filter((l) => l.type === 'call')).toHaveLength(5);
   });
 });

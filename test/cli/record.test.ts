@@ -230,3 +230,32 @@ describe('session resolution', () => {
     expect(ledgerLines(path.join(cwd, '.ai_workflow')).filter((l) => l.type === 'call')).toHaveLength(2);
   });
 });
+
+describe('billing flags', () => {
+  it('--tier, --batch, --tool and modality parts price and record like a payload would', async () => {
+    const cwd = tempDir();
+    await tokj(cwd, ['init', 'b', 'openai', 'gpt-4o-2024-08-06', '-q']);
+    const priority = JSON.parse((await tokj(cwd, ['record', '1672', '1000', '--tier', 'priority', '--json'])).stdout);
+    expect(priority).toMatchObject({ cost_usd: '0.024106', service_tier: 'priority' });
+    const batch = JSON.parse((await tokj(cwd, ['record', '1000', '1000', '--batch', '--json'])).stdout);
+    expect(batch).toMatchObject({ cost_usd: '0.00625', batch: true });
+    const tools = JSON.parse((await tokj(cwd, ['record', '10', '10', 'anthropic', 'claude-sonnet-4-5', '--tool', 'web_search=2', '--json'])).stdout);
+    expect(tools).toMatchObject({ tool_calls: { web_search: 2 }, token_cost_usd: '0.00018', tool_cost_usd: '0.02', cost_usd: '0.02018' });
+    const audio = JSON.parse((await tokj(cwd, ['record', '64', '9', 'openai', 'gpt-4o-audio-preview-2024-12-17', '--audio-in', '44', '--json'])).stdout);
+    expect(audio).toMatchObject({ audio_input_tokens: 44, cost_usd: '0.0019' });
+    const plain = JSON.parse((await tokj(cwd, ['record', '10', '10', '--tier', 'default', '--json'])).stdout);
+    expect(plain).not.toHaveProperty('service_tier');
+  });
+
+  it('refuses parts larger than their totals and malformed tools, writing nothing', async () => {
+    const cwd = tempDir();
+    await tokj(cwd, ['init', 'b', 'openai', 'gpt-4o', '-q']);
+    const root = path.join(cwd, '.ai_workflow');
+    const before = snapshotFiles(root);
+    for (const args of [['--audio-in', '11'], ['--image-out', '6', '--reasoning', '5'], ['--tool', 'Web Search=1'], ['--tool', 'web_search=-1'], ['--tier', 'x y']]) {
+      const r = await tokj(cwd, ['record', '10', '10', ...args]);
+      expect(r.exitCode, args.join(' ')).toBe(2);
+    }
+    expect(snapshotFiles(root)).toEqual(before);
+  });
+});

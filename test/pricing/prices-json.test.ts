@@ -17,11 +17,19 @@ const digest = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'pricing',
   snapshot: { file: string; bytes: number; sha256: string };
   kept: { entries: number; keys_sha256: string; rates: number; fields_sha256: string };
   patched: Record<string, string>;
+  tools: Record<string, string>;
   selected: Record<string, Record<string, unknown>>;
 };
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-const RATE = /^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|input_cost_per_token_cache_hit|cache_creation_input_token_cost|cache_creation_input_token_cost_above_1hr|output_cost_per_reasoning_token)$|^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|cache_creation_input_token_cost|cache_creation_input_token_cost_above_1hr)_above_(128|200|256|272|512)k_tokens$/;
+const BASE = '(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|input_cost_per_token_cache_hit|cache_creation_input_token_cost|cache_creation_input_token_cost_above_1hr|output_cost_per_reasoning_token|input_cost_per_audio_token|output_cost_per_audio_token|input_cost_per_image_token|output_cost_per_image_token)';
+const TIERED = '(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|cache_creation_input_token_cost|cache_creation_input_token_cost_above_1hr)';
+/** A per-token rate: base, long-context, and flex/priority/batch variants of either. */
+const RATE = new RegExp(`^${BASE}(_(flex|priority|batches))?$|^${TIERED}_above_(128|200|256|272|512)k_tokens(_(flex|priority|batches))?$`);
+/** Kept as objects or labels, not per-token rates: compared whole below. */
+const STRUCTURED = new Set(['search_context_cost_per_query', 'web_search_billing_unit', 'provider_specific_entry']);
+const MODES = ['chat', 'completion', 'embedding', 'responses'];
+const TOKEN_MODES = ['realtime', 'image_generation'];
 const OTHER = new Set(['litellm_provider', 'mode', 'max_input_tokens', 'deprecation_date', 'source']);
 const PATCHED: Record<string, string> = {
   'claude-3-opus-20240229 cache_creation_input_token_cost_above_1hr': '0.00003',
@@ -40,10 +48,10 @@ describe('pricing/prices.json', () => {
 
   it('holds only price fields, every rate a plain decimal string in USD per token', () => {
     for (const [key, entry] of Object.entries(table.entries)) {
-      expect(['chat', 'completion', 'embedding', 'responses'], key).toContain(entry.mode);
+      expect([...MODES, ...TOKEN_MODES], key).toContain(entry.mode);
       expect(typeof entry.input_cost_per_token, key).toBe('string');
       for (const [field, value] of Object.entries(entry)) {
-        if (OTHER.has(field)) continue;
+        if (OTHER.has(field) || STRUCTURED.has(field)) continue;
         expect(field, key).toMatch(RATE);
         expect(value, `${key}.${field}`).toMatch(/^(0|[1-9]\d*)(\.\d*[1-9])?$/);
       }
@@ -78,7 +86,7 @@ describe('pricing/prices.json', () => {
       expect(Object.keys(digest.patched).sort()).toEqual(Object.keys(PATCHED).sort());
     });
 
-    it('keeps every chat/completion/embedding/responses entry with a per-token input rate', () => {
+    it('keeps every chat/completion/embedding/responses entry with a per-token input rate, and token-priced realtime and image entries', () => {
       // The snapshot's entries of those modes with a numeric input rate (and an output rate,
       // embeddings aside), in its order: their count and their keys' digest.
       const keys = Object.keys(table.entries);
@@ -93,10 +101,11 @@ describe('pricing/prices.json', () => {
         const entry = table.entries[key];
         expect(entry, key).toBeDefined();
         for (const [field, value] of Object.entries(entry ?? {})) {
+          if (STRUCTURED.has(field)) continue; // in the digest below
           if (OTHER.has(field)) expect(value, `${key}.${field}`).toEqual(from[field]);
           else expect(value, `${key}.${field}`).toBe(PATCHED[`${key} ${field}`] ?? new Big(String(from[field])).toString());
         }
-        for (const field of Object.keys(from)) expect(entry, key).toHaveProperty(field);
+        for (const field of Object.keys(from)) if (!STRUCTURED.has(field)) expect(entry, key).toHaveProperty(field);
       }
       // ...and every field of every entry through the digest of the snapshot's kept fields:
       // `key<TAB>field<TAB>value` lines, fields in name order, a rate as its exact decimal
@@ -105,7 +114,7 @@ describe('pricing/prices.json', () => {
       let rates = 0;
       for (const [key, entry] of Object.entries(table.entries)) {
         for (const [field, value] of Object.entries(entry).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-          if (OTHER.has(field)) {
+          if (OTHER.has(field) || STRUCTURED.has(field)) {
             lines += `${key}\t${field}\t${JSON.stringify(value)}\n`;
             continue;
           }
@@ -116,6 +125,13 @@ describe('pricing/prices.json', () => {
       expect(rates).toBe(digest.kept.rates);
       expect(rates).toBeGreaterThan(5000);
       expect(sha256(lines)).toBe(digest.kept.fields_sha256);
+    });
+
+    it('keeps the tool prices: container sessions and per-image prices of gpt-image models', () => {
+      expect(table.tools?.['openai/container']?.code_interpreter_cost_per_session).toBe('0.03');
+      expect(table.tools?.['low/1024-x-1024/gpt-image-1']?.cost_per_image).toBe('0.011');
+      const prices = Object.fromEntries(Object.entries(table.tools ?? {}).map(([key, tool]) => [key, tool.code_interpreter_cost_per_session ?? tool.cost_per_image]));
+      expect(prices).toEqual(digest.tools);
     });
   });
 });

@@ -326,7 +326,7 @@ describe('tokj report: usage errors exit 2', () => {
     [['--since', 'yesterday'], /--since must be a calendar date/],
     [['--since', '2026-11-25', '--until', '2026-11-24'], /--since 2026-11-25 is after --until 2026-11-24/],
     [['--week-start', 'tue'], /--week-start must be mon or sun/],
-    [['--by', 'colour'], /--by must be model, provider, agent, operation, session or label:KEY/],
+    [['--by', 'colour'], /--by must be model, provider, agent, operation, session, tier or label:KEY/],
     [['--by', 'label:'], /--by must be/],
     [['--format', 'pdf'], /--format must be markdown, table, json, csv or yaml/],
     [['--bogus'], /unknown option '--bogus'/],
