@@ -13,12 +13,17 @@ import type { CallRecord, SessionEndEvent, SessionStartEvent, SessionStatus } fr
 import type { Applied } from '../ledger/cursor.js';
 import type { ViewCache } from '../markdown/view.js';
 import { addCall, emptyTotals, modelKey, sortedRecord, type Totals } from './totals.js';
+import { addMoney } from './money.js';
 
 export interface ModelTotals extends Totals {
   provider: string;
   model: string;
   /** Key of the session's earliest call on this model: models are listed in that order. */
   first_key: string;
+  /** Calls billed on a tier other than the standard one, or as a batch (absent when none). */
+  tiers?: Record<string, number>;
+  /** Server-side tool fees inside cost_usd (absent when none). */
+  tool_cost_usd?: string;
 }
 
 export interface SessionState {
@@ -119,10 +124,20 @@ export function applyCallToSession(s: SessionState, record: CallRecord, key: str
   const perModel = (s.by_model[mk] ??= { ...emptyTotals(), provider: record.provider, model: record.model, first_key: key });
   if (key < perModel.first_key) perModel.first_key = key;
   addCall(perModel, record);
+  addBilling(perModel, record);
   addCall((s.by_agent[record.agent ?? '(none)'] ??= emptyTotals()), record);
   const outOfOrder = s.last_call_key !== null && key < s.last_call_key;
   if (!outOfOrder) s.last_call_key = key;
   return { newModel, outOfOrder };
+}
+
+/** The parts of a bill beyond tokens, kept per model for the Cost Breakdown. */
+function addBilling(m: ModelTotals, record: CallRecord): void {
+  const tier = record.batch ? 'batch' : record.service_tier;
+  if (tier !== undefined) {
+    m.tiers = sortedRecord({ ...m.tiers, [tier]: (m.tiers?.[tier] ?? 0) + 1 });
+  }
+  if (record.tool_cost_usd !== undefined) m.tool_cost_usd = addMoney(m.tool_cost_usd ?? '0', record.tool_cost_usd);
 }
 
 export function applyEndToSession(s: SessionState, event: SessionEndEvent, key: string): void {

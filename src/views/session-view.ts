@@ -5,7 +5,7 @@
  */
 import type { AlignType } from 'mdast';
 import type { CallRecord } from '../ledger/record.js';
-import type { SessionState } from '../core/session-state.js';
+import type { ModelTotals, SessionState } from '../core/session-state.js';
 import { formatUsd, parseMoney } from '../core/money.js';
 import { alignedTableText, headingText, labelledListText, type DirectCell } from '../markdown/direct.js';
 import type { DocEditor, Span } from '../markdown/editor.js';
@@ -169,10 +169,22 @@ function completionItems(s: SessionState): Array<[string, string]> {
   return items;
 }
 
+/**
+ * The model, and what its cost holds beyond standard-rate tokens: "gpt-4o (flex 2, batch 1;
+ * tools $0.02)". A model without tiers or tool fees reads as before (the table gets no wider).
+ */
+function modelBilling(m: ModelTotals): string {
+  const parts: string[] = [];
+  const tiers = Object.entries(m.tiers ?? {}).map(([tier, n]) => `${tier} ${count(n)}`);
+  if (tiers.length > 0) parts.push(tiers.join(', '));
+  if (m.tool_cost_usd !== undefined) parts.push(`tools ${formatUsd(m.tool_cost_usd)}`);
+  return parts.length === 0 ? m.model : `${m.model} (${parts.join('; ')})`;
+}
+
 function breakdownTable(s: SessionState): string {
   const models = Object.values(s.by_model).sort((a, b) => (a.provider + a.model < b.provider + b.model ? -1 : 1));
   const total = parseMoney(s.totals.cost_usd);
-  const rows: DirectCell[][] = models.map((m) => [m.provider, m.model, count(m.calls), count(m.input_tokens), count(m.output_tokens), count(m.total_tokens), m.unpriced_calls === m.calls && m.calls > 0 ? 'n/a' : totalCostText(m), percentText(parseMoney(m.cost_usd), total)]);
+  const rows: DirectCell[][] = models.map((m) => [m.provider, modelBilling(m), count(m.calls), count(m.input_tokens), count(m.output_tokens), count(m.total_tokens), m.unpriced_calls === m.calls && m.calls > 0 ? 'n/a' : totalCostText(m), percentText(parseMoney(m.cost_usd), total)]);
   const t = s.totals;
   // The TOTAL label is bold like the journal's: strong text, not literal stars.
   rows.push([{ strong: 'TOTAL' }, '', count(t.calls), count(t.input_tokens), count(t.output_tokens), count(t.total_tokens), totalCostText(t), t.calls ? '100.0%' : 'n/a']);

@@ -188,3 +188,25 @@ describe('import keeps what the cost depends on', () => {
     expect(broken.exitCode).toBe(3);
   });
 });
+
+describe('the Cost Breakdown', () => {
+  it('names the tiers, batches and tool fees in a model’s cell, and only where there are some', async () => {
+    const root = tempDir();
+    await tokj(root, ['init', 's', 'anthropic', 'claude-sonnet-4-20250514']);
+    for (const extra of [['--tool', 'web_search=2'], ['--tier', 'priority'], ['--batch'], ['openai', 'gpt-4o']]) {
+      const r = await tokj(root, ['record', '1000', '100', ...extra]);
+      expect(r.exitCode, r.stderr).toBe(0);
+    }
+    expect((await tokj(root, ['finalize', 'done'])).exitCode).toBe(0);
+    const file = path.join(root, '.ai_workflow', 'monitoring', 'sessions', 's.md');
+    const rows = tableIn(readMd(file), 'Cost Breakdown').slice(1);
+    expect(rows.map((r) => [r[1], r[6]])).toEqual([
+      ['claude-sonnet-4-20250514 (batch 1, priority 1; tools $0.02)', '$0.03125'],
+      ['gpt-4o', '$0.0035'],
+      ['', '$0.03475'],
+    ]);
+    const before = readFileSync(file, 'utf8');
+    expect((await tokj(root, ['rebuild'])).exitCode).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+});
