@@ -94,6 +94,11 @@ const FIXTURES: Fixture[] = (() => {
 
 const lastJsonLine = (stdout: string): Record<string, unknown> => JSON.parse(stdout.trim().split('\n').at(-1) ?? 'null') as Record<string, unknown>;
 
+/** A value present `percent`% of the time, else null (shrinking towards null). */
+function sometimes<T>(arb: fc.Arbitrary<T>, percent: number): fc.Arbitrary<T | null> {
+  return fc.oneof({ arbitrary: fc.constant(null), weight: 100 - percent }, { arbitrary: arb, weight: percent });
+}
+
 const short = (s: string): string => JSON.stringify(s.length > 24 ? `${s.slice(0, 22)}…` : s);
 const letter = (host: Host): string => (host === 'A' ? 'a' : 'b');
 
@@ -161,7 +166,7 @@ class Init extends Step {
     return this.explicitId || !w.generatedStamps.includes(nowOn(w as World, this.host, this.seconds));
   }
   protected describe(): string {
-    const model = this.explicitId ? (this.pm ? ` ${this.pm.provider} ${this.pm.model}` : '') : '';
+    const model = this.explicitId && this.pm ? ` ${this.pm.provider} ${this.pm.model}` : ' (no default model)';
     return `init on ${this.host}${this.explicitId ? '' : ' (generated id)'}${model}`;
   }
   protected async act(w: World, real: Real): Promise<void> {
@@ -189,7 +194,7 @@ class Init extends Step {
 }
 
 const initArb = fc
-  .record({ host: fc.constantFrom<Host>('A', 'B'), explicitId: fc.boolean(), pm: fc.option(modelArb, { freq: 5 }), seconds: fc.integer({ min: 1, max: 120 }) })
+  .record({ host: fc.constantFrom<Host>('A', 'B'), explicitId: fc.boolean(), pm: sometimes(modelArb, 85), seconds: fc.integer({ min: 1, max: 120 }) })
   .map((v) => new Init(v.host, v.explicitId, v.pm, v.seconds));
 
 // ---------------------------------------------------------------------------------------
@@ -207,7 +212,7 @@ const tokensArb = fc.oneof(fc.integer({ min: 0, max: 2_000 }), fc.integer({ min:
 
 /** Token counts with the parts inside their wholes (cache reads and writes in input, reasoning in output). */
 const usageArb: fc.Arbitrary<Usage> = fc
-  .record({ input: tokensArb, output: tokensArb, cacheRead: fc.option(tokensArb, { freq: 3 }), cacheWrite: fc.option(tokensArb, { freq: 6 }), reasoning: fc.option(tokensArb, { freq: 3 }) })
+  .record({ input: tokensArb, output: tokensArb, cacheRead: sometimes(tokensArb, 40), cacheWrite: sometimes(tokensArb, 15), reasoning: sometimes(tokensArb, 30) })
   .map((u) => {
     const cacheRead = Math.min(u.cacheRead ?? 0, u.input);
     return { input: u.input, output: u.output, cacheRead, cacheWrite: Math.min(u.cacheWrite ?? 0, u.input - cacheRead), reasoning: Math.min(u.reasoning ?? 0, u.output) };
@@ -229,9 +234,9 @@ interface RecordSpec {
 
 const recordSpecArb: fc.Arbitrary<RecordSpec> = fc.record({
   usage: usageArb,
-  override: fc.option(fc.record({ pm: modelArb, as: fc.constantFrom<'positional' | 'flags'>('positional', 'flags') }), { freq: 3 }),
-  note: fc.option(noteArb, { freq: 2 }),
-  attempt: fc.option(fc.constantFrom('1/3', '2/2'), { freq: 6 }),
+  override: sometimes(fc.record({ pm: modelArb, as: fc.constantFrom<'positional' | 'flags'>('positional', 'flags') }), 30),
+  note: sometimes(noteArb, 50),
+  attempt: sometimes(fc.constantFrom('1/3', '2/2'), 15),
   via: fc.constantFrom<'flag' | 'env'>('flag', 'env'),
 });
 
@@ -373,8 +378,8 @@ const importLineArb: fc.Arbitrary<ImportLine> = fc.record({
   pm: modelArb,
   input: tokensArb,
   output: tokensArb,
-  note: fc.option(noteArb, { freq: 3 }),
-  cost: fc.option(fc.constantFrom('0.0123', '0', '1.5', '0.00000042'), { freq: 3 }),
+  note: sometimes(noteArb, 30),
+  cost: sometimes(fc.constantFrom('0.0123', '0', '1.5', '0.00000042'), 30),
 });
 
 class Import extends Step {
@@ -493,7 +498,7 @@ class Finalize extends Step {
 }
 
 const finalizeArb = fc
-  .record({ host: fc.constantFrom<Host>('A', 'A', 'B'), pick: fc.nat(7), failed: fc.boolean(), notes: fc.option(fc.constantFrom('Completed successfully', ...NOTES), { freq: 2 }), errors: fc.array(noteArb, { minLength: 1, maxLength: 2 }), seconds: fc.integer({ min: 1, max: 120 }) })
+  .record({ host: fc.constantFrom<Host>('A', 'A', 'B'), pick: fc.nat(7), failed: fc.boolean(), notes: sometimes(fc.constantFrom('Completed successfully', ...NOTES), 60), errors: fc.array(noteArb, { minLength: 1, maxLength: 2 }), seconds: fc.integer({ min: 1, max: 120 }) })
   .map((v) => new Finalize(v.host, v.pick, v.failed, v.notes, v.errors, v.seconds));
 
 // ---------------------------------------------------------------------------------------
@@ -812,7 +817,7 @@ export function commandArbitraries(): Array<fc.Arbitrary<fc.AsyncCommand<World, 
     { name: 'import', arbitrary: importArb, weight: 2 },
     { name: 'finalize', arbitrary: finalizeArb, weight: 2 },
     { name: 'maintenance', arbitrary: maintenanceArb, weight: 3 },
-    { name: 'pull', arbitrary: pullArb, weight: 2 },
+    { name: 'pull', arbitrary: pullArb, weight: 3 },
     { name: 'edit', arbitrary: editArb, weight: 3 },
     { name: 'prettier', arbitrary: prettierArb, weight: 1 },
     { name: 'kill', arbitrary: killArb, weight: 1 },

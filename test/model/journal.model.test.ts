@@ -9,8 +9,9 @@
  * Environment:
  *   TOKJ_MODEL_RUNS          sequences to run (default 3; `npm run test:deep` runs 150)
  *   TOKJ_MODEL_MAX_COMMANDS  longest sequence (default 24; commands whose target does not exist yet are skipped)
- *   TOKJ_MODEL_SEED, TOKJ_MODEL_PATH   replay a failure (both are printed when one happens)
- *   TOKJ_MODEL_TIME_LIMIT_S  stop generating and shrinking after this long (default 70 s for
+ *   TOKJ_MODEL_SEED, TOKJ_MODEL_PATH, TOKJ_MODEL_REPLAY_PATH   replay a failure (the line to
+ *                            run, with every knob it needs, is printed when one happens)
+ *   TOKJ_MODEL_TIME_LIMIT_S  stop generating and shrinking after this long (default 60 s for
  *                            the CI setting, 40 s per sequence otherwise); replaying the
  *                            printed seed and path goes on from where shrinking stopped
  *   TOKJ_MODEL_KEEP=1        keep the temp directories of the failing sequence's replay
@@ -31,7 +32,8 @@ const RUNS = Number(process.env.TOKJ_MODEL_RUNS ?? 3);
 const MAX_COMMANDS = Number(process.env.TOKJ_MODEL_MAX_COMMANDS ?? 24);
 const SEED = process.env.TOKJ_MODEL_SEED !== undefined ? Number(process.env.TOKJ_MODEL_SEED) : Math.floor(Math.random() * 2 ** 31);
 const PATH = process.env.TOKJ_MODEL_PATH;
-const TIME_LIMIT_S = Number(process.env.TOKJ_MODEL_TIME_LIMIT_S ?? (process.env.TOKJ_MODEL_RUNS === undefined ? 70 : 40 * RUNS));
+const REPLAY_PATH = process.env.TOKJ_MODEL_REPLAY_PATH;
+const TIME_LIMIT_S = Number(process.env.TOKJ_MODEL_TIME_LIMIT_S ?? (process.env.TOKJ_MODEL_RUNS === undefined ? 60 : 40 * RUNS));
 const KEEP = process.env.TOKJ_MODEL_KEEP === '1';
 const VERBOSE = process.env.TOKJ_MODEL_VERBOSE === '1';
 
@@ -87,8 +89,10 @@ type Example = [Start, Iterable<fc.AsyncCommand<World, Real>>];
 async function failureReport(details: fc.RunDetails<Example>): Promise<string> {
   const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance ?? 'too many skipped sequences');
   // The knobs that shape generation and checking are part of the recipe.
-  const knobs = ['TOKJ_MODEL_MAX_COMMANDS', 'TOKJ_MODEL_WITHOUT', 'TOKJ_MODEL_SKIP'].filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]} `).join('');
-  const replay = `${knobs}TOKJ_MODEL_SEED=${details.seed} TOKJ_MODEL_PATH="${details.counterexamplePath ?? ''}" npx vitest run test/model`;
+  const knobs = ['TOKJ_MODEL_RUNS', 'TOKJ_MODEL_MAX_COMMANDS', 'TOKJ_MODEL_WITHOUT', 'TOKJ_MODEL_SKIP'].filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]} `).join('');
+  // fc.commands shrinks only the commands that ran: its replay path records which did.
+  const commandsPath = details.counterexample ? /replayPath="([^"]*)"/.exec(String(details.counterexample[1]))?.[1] : undefined;
+  const replay = `${knobs}TOKJ_MODEL_SEED=${details.seed} TOKJ_MODEL_PATH="${details.counterexamplePath ?? ''}"${commandsPath ? ` TOKJ_MODEL_REPLAY_PATH="${commandsPath}"` : ''} npx vitest run test/model`;
   const header = `Model-based journal test failed after ${details.numRuns} sequence(s), shrunk ${details.numShrinks} time(s)${details.interrupted ? ' (shrinking stopped at the time limit)' : ''}.\nReplay: ${replay}`;
   if (!details.counterexample) return `${header}\n${error}`;
   const [start, cmds] = details.counterexample;
@@ -106,7 +110,7 @@ async function failureReport(details: fc.RunDetails<Example>): Promise<string> {
 
 describe('the journal against its model', () => {
   it(`random sequences on two hosts keep ledger, views, report, doctor and people's notes in agreement (${RUNS} runs)`, async () => {
-    const property = fc.asyncProperty(startArb, fc.commands(commandArbitraries(), { maxCommands: MAX_COMMANDS, size: 'max' }), async (start, cmds) => {
+    const property = fc.asyncProperty(startArb, fc.commands(commandArbitraries(), { maxCommands: MAX_COMMANDS, size: 'max', ...(REPLAY_PATH ? { replayPath: REPLAY_PATH } : {}) }), async (start, cmds) => {
       await runSequence(start, cmds);
     });
     const details = await fc.check(property, {
