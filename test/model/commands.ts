@@ -29,6 +29,7 @@ import {
   type Host,
   type ProviderModel,
   type World,
+  billOf,
 } from './model.js';
 import { blockBoundaries, toolBlockEnds } from './read.js';
 import { verifyAfterStep } from './checks.js';
@@ -349,7 +350,7 @@ class AutoCollect extends Step {
       const want = { model: f.model, input: f.input, output: f.output, cacheRead: f.cacheRead, cacheWrite: f.cacheWrite, reasoning: f.reasoning };
       if (JSON.stringify(got) !== JSON.stringify(want)) throw new CommandFailed(`auto-collect of ${f.file} recorded ${JSON.stringify(got)}; expected.tsv says ${JSON.stringify(want)}`);
       w.fixtureRequestIds[f.file] = p.request_id as string | null;
-      w.ledger[this.host].push({ kind: 'call', host: this.host, session: session.id, timestamp: now, provider: p.provider as string, model: f.model, input: f.input, output: f.output, cacheRead: f.cacheRead, cacheWrite: f.cacheWrite, reasoning: f.reasoning, note: null, attempt: null, requestId: p.request_id as string | null, cost: p.cost_usd as string | null });
+      w.ledger[this.host].push({ kind: 'call', host: this.host, session: session.id, timestamp: now, provider: p.provider as string, model: f.model, input: f.input, output: f.output, cacheRead: f.cacheRead, cacheWrite: f.cacheWrite, reasoning: f.reasoning, note: null, attempt: null, requestId: p.request_id as string | null, cost: p.cost_usd as string | null, bill: billOf(p) });
     }
     caughtUp(w, this.host);
   }

@@ -53,6 +53,25 @@ export interface CallEntry {
   requestId: string | null;
   /** Exact decimal string from the product (pricing is not under test), null = unpriced. */
   cost: string | null;
+  /** What the bill holds beyond tokens, as the product's --json record says (absent: nothing). */
+  bill?: Bill;
+}
+
+/** The optional billing fields of a call record (README, Costs): taken from the product like the cost. */
+export interface Bill {
+  tier: string | null;
+  tools: Record<string, number> | null;
+  toolCost: string | null;
+  subCalls: Array<{ model: string; cost: string }>;
+}
+
+/** The billing fields of a `--json` record line, or undefined when it has none. */
+export function billOf(p: Record<string, unknown>): Bill | undefined {
+  const tier = p.batch === true ? 'batch' : typeof p.service_tier === 'string' ? p.service_tier : null;
+  const tools = (p.tool_calls as Record<string, number> | undefined) ?? null;
+  const toolCost = (p.tool_cost_usd as string | undefined) ?? null;
+  const subCalls = ((p.sub_calls as Array<{ model: string; cost_usd: string }> | undefined) ?? []).map((c) => ({ model: c.model, cost: c.cost_usd }));
+  return tier === null && tools === null && toolCost === null && subCalls.length === 0 ? undefined : { tier, tools, toolCost, subCalls };
 }
 
 export interface EndEntry {
@@ -423,7 +442,30 @@ function noteText(c: CallEntry): string {
   const parts: string[] = [];
   if (c.note) parts.push(c.note);
   if (c.attempt) parts.push(`attempt ${c.attempt}`);
+  const b = c.bill;
+  if (b) {
+    if (b.tier !== null) parts.push(b.tier === 'batch' ? 'batch' : `tier ${b.tier}`);
+    if (b.tools !== null) {
+      const uses = Object.entries(b.tools).map(([tool, n]) => `${tool} ${formatCount(n)}`).join(', ');
+      parts.push(b.toolCost === null ? `tools: ${uses}` : `tools ${formatUsd(b.toolCost)} (${uses})`);
+    }
+    for (const sub of b.subCalls) parts.push(`incl. ${sub.model} ${formatUsd(sub.cost)}`);
+  }
   return shown(parts.join('; '));
+}
+
+/** The Cost Breakdown's model cell: the model, with its calls' non-standard tiers and tool fees. */
+function breakdownModelText(m: ModelGroup): string {
+  const tiers = new Map<string, number>();
+  let toolCost: Big | null = null;
+  for (const c of m.calls) {
+    if (c.bill?.tier) tiers.set(c.bill.tier, (tiers.get(c.bill.tier) ?? 0) + 1);
+    if (c.bill?.toolCost) toolCost = (toolCost ?? new Big(0)).plus(c.bill.toolCost);
+  }
+  const parts: string[] = [];
+  if (tiers.size > 0) parts.push([...tiers].sort(([a], [b]) => byCode(a, b)).map(([tier, n]) => `${tier} ${formatCount(n)}`).join(', '));
+  if (toolCost !== null) parts.push(`tools ${formatUsd(toolCost)}`);
+  return parts.length === 0 ? m.model : `${m.model} (${parts.join('; ')})`;
 }
 
 function cachedText(c: CallEntry): string {
@@ -466,7 +508,7 @@ export function expectedSession(s: SessionModel): ExpectedSession {
   const models = byModel(s.calls.map((call) => ({ call, session: s.id }))).sort((a, b) => byCode(a.provider + a.model, b.provider + b.model));
   const breakdown = models.map((m) => {
     const mt = totalsOf(m.calls);
-    return [m.provider, m.model, formatCount(mt.calls), formatCount(mt.input), formatCount(mt.output), formatCount(mt.total), groupCostText(mt), percentText(mt.cost, t.cost)];
+    return [m.provider, breakdownModelText(m), formatCount(mt.calls), formatCount(mt.input), formatCount(mt.output), formatCount(mt.total), groupCostText(mt), percentText(mt.cost, t.cost)];
   });
   breakdown.push(['TOTAL', '', formatCount(t.calls), formatCount(t.input), formatCount(t.output), formatCount(t.total), totalCostText(t), t.calls ? '100.0%' : 'n/a']);
   const pricedTokens = models.reduce((sum, m) => sum + (m.calls.every((c) => c.cost !== null) ? totalsOf(m.calls).total : 0), 0);
