@@ -147,6 +147,17 @@ function caughtUp(w: World, host: Host): void {
   w.stateMissing = false;
 }
 
+/**
+ * The host a command acts on: the one it was generated for if that has something to act on,
+ * else the other (a step generated for a host without sessions would otherwise be skipped).
+ */
+function hostWith(w: World, prefer: Host, has: (host: Host) => boolean): Host | null {
+  const other: Host = prefer === 'A' ? 'B' : 'A';
+  return has(prefer) ? prefer : has(other) ? other : null;
+}
+
+const hasActive = (w: World) => (host: Host): boolean => activeSessions(w, host).length > 0;
+
 // ---------------------------------------------------------------------------------------
 // init
 
@@ -274,24 +285,28 @@ function describeRecord(spec: RecordSpec): string {
 }
 
 class RecordStep extends Step {
+  /** The host it acted on (see hostWith). */
+  private host: Host;
   constructor(
-    readonly host: Host,
+    readonly prefer: Host,
     readonly pick: number,
     readonly spec: RecordSpec,
     seconds: number,
   ) {
     super(seconds);
+    this.host = prefer;
   }
   get onA(): boolean {
     return this.host === 'A';
   }
   check(w: Readonly<World>): boolean {
-    return activeSessions(w as World, this.host).length > 0;
+    return hostWith(w as World, this.prefer, hasActive(w as World)) !== null;
   }
   protected describe(): string {
     return `record on ${this.host} ${describeRecord(this.spec)}`;
   }
   protected async act(w: World, real: Real): Promise<void> {
+    this.host = hostWith(w, this.prefer, hasActive(w))!;
     const active = activeSessions(w, this.host);
     const session = active[this.pick % active.length]!;
     const now = nowOn(w, this.host);
@@ -314,24 +329,28 @@ const recordArb = fc
 // auto-collect of a provider payload
 
 class AutoCollect extends Step {
+  /** The host it acted on (see hostWith). */
+  private host: Host;
   constructor(
-    readonly host: Host,
+    readonly prefer: Host,
     readonly pick: number,
     readonly fixture: Fixture,
     seconds: number,
   ) {
     super(seconds);
+    this.host = prefer;
   }
   get onA(): boolean {
     return this.host === 'A';
   }
   check(w: Readonly<World>): boolean {
-    return activeSessions(w as World, this.host).length > 0;
+    return hostWith(w as World, this.prefer, hasActive(w as World)) !== null;
   }
   protected describe(): string {
     return `auto-collect on ${this.host} of ${this.fixture.file}`;
   }
   protected async act(w: World, real: Real): Promise<void> {
+    this.host = hostWith(w, this.prefer, hasActive(w))!;
     const active = activeSessions(w, this.host);
     const session = active[this.pick % active.length]!;
     const now = nowOn(w, this.host);
@@ -384,26 +403,30 @@ const importLineArb: fc.Arbitrary<ImportLine> = fc.record({
 });
 
 class Import extends Step {
+  /** The host it acted on (see hostWith). */
+  private host: Host;
   constructor(
-    readonly host: Host,
+    readonly prefer: Host,
     readonly intoExisting: boolean,
     readonly pick: number,
     readonly lines: ImportLine[],
     seconds: number,
   ) {
     super(seconds);
+    this.host = prefer;
   }
   get onA(): boolean {
     return this.host === 'A';
   }
   check(w: Readonly<World>): boolean {
-    return !this.intoExisting || ownSessions(w as World, this.host).length > 0;
+    return !this.intoExisting || hostWith(w as World, this.prefer, (h) => ownSessions(w as World, h).length > 0) !== null;
   }
   protected describe(): string {
     const lines = this.lines.map((l) => `${l.pm.model} ${l.input}/${l.output} ${l.secondsAgo}s ago${l.cost !== null ? ` cost ${l.cost}` : ''}${l.note !== null ? ` note ${short(l.note)}` : ''}`);
     return `import on ${this.host} into ${this.intoExisting ? 'an existing session' : 'a new session'}: ${lines.join('; ')}`;
   }
   protected async act(w: World, real: Real): Promise<void> {
+    if (this.intoExisting) this.host = hostWith(w, this.prefer, (h) => ownSessions(w, h).length > 0)!;
     const own = ownSessions(w, this.host);
     const session = this.intoExisting ? own[this.pick % own.length]!.id : `${letter(this.host)}-imp-${nextNumber(w, `import-session-${this.host}`)}`;
     const file = `import-${nextNumber(w, 'import-file')}.jsonl`;
@@ -465,8 +488,10 @@ const importArb = fc
 // finalize
 
 class Finalize extends Step {
+  /** The host it acted on (see hostWith). */
+  private host: Host;
   constructor(
-    readonly host: Host,
+    readonly prefer: Host,
     readonly pick: number,
     readonly failed: boolean,
     readonly notes: string | null,
@@ -474,17 +499,19 @@ class Finalize extends Step {
     seconds: number,
   ) {
     super(seconds);
+    this.host = prefer;
   }
   get onA(): boolean {
     return this.host === 'A';
   }
   check(w: Readonly<World>): boolean {
-    return activeSessions(w as World, this.host).length > 0;
+    return hostWith(w as World, this.prefer, hasActive(w as World)) !== null;
   }
   protected describe(): string {
     return `finalize on ${this.host}${this.failed ? ` --status failed ${this.errors.map((e) => `--error ${short(e)}`).join(' ')}` : ''}${this.notes !== null ? ` notes ${short(this.notes)}` : ''}`;
   }
   protected async act(w: World, real: Real): Promise<void> {
+    this.host = hostWith(w, this.prefer, hasActive(w))!;
     const active = activeSessions(w, this.host);
     const session = active[this.pick % active.length]!;
     const now = nowOn(w, this.host);
