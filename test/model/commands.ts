@@ -11,9 +11,8 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { execa } from 'execa';
 import * as prettier from 'prettier';
-import { bin, repoRoot } from '../helpers.js';
+import { repoRoot } from '../helpers.js';
 import {
   HOST_LABEL,
   activeSessions,
@@ -33,6 +32,7 @@ import {
 } from './model.js';
 import { blockBoundaries, toolBlockEnds } from './read.js';
 import { verifyAfterStep } from './checks.js';
+import { runAndKill, type KillResult } from '../torture/support.js';
 import { CommandFailed, ledgerLinesOf, markdownFiles, mustSucceed, rootOf, tokjOn, type Real } from './real.js';
 
 // ---------------------------------------------------------------------------------------
@@ -705,24 +705,9 @@ const prettierArb = fc.integer({ min: 1, max: 120 }).map((s) => new Prettier(s))
 // ---------------------------------------------------------------------------------------
 // kill -9 in the middle of a record on A, then one ordinary record
 
-/** Spawns tokj and SIGKILLs it after delayMs unless it has finished. */
-async function spawnAndKill(real: Real, now: string, args: string[], delayMs: number): Promise<{ killed: boolean; exitCode: number | undefined }> {
-  const child = execa('node', [bin, ...args], {
-    cwd: real.cwd.A,
-    env: { ...process.env, TOKJ_SESSION: undefined, TOKJ_DIR: undefined, VITEST: undefined, TOKJ_HOST: HOST_LABEL.A, TOKJ_NOW: now, TZ: 'UTC' },
-    extendEnv: false,
-    reject: false,
-  });
-  let killed = false;
-  const timer = setTimeout(() => {
-    if (child.exitCode === null && child.signalCode === null) {
-      killed = true;
-      child.kill('SIGKILL');
-    }
-  }, delayMs);
-  const r = await child;
-  clearTimeout(timer);
-  return { killed: killed && r.signal === 'SIGKILL', exitCode: r.exitCode ?? undefined };
+/** Spawns tokj on A and SIGKILLs it after delayMs unless it has finished. */
+function spawnAndKill(real: Real, now: string, args: string[], delayMs: number): Promise<KillResult> {
+  return runAndKill(real.cwd.A, args, delayMs, undefined, { TOKJ_HOST: HOST_LABEL.A, TOKJ_NOW: now, TZ: 'UTC' });
 }
 
 /** A killed process cannot release the journal lock: age it past proper-lockfile's 10 s stale time. */

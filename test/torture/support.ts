@@ -44,10 +44,10 @@ export interface KillResult {
 }
 
 /** Spawns `tokj ARGS` and SIGKILLs it after `delayMs` unless it has exited by then. */
-export async function runAndKill(cwd: string, args: string[], delayMs: number, input?: string): Promise<KillResult> {
+export async function runAndKill(cwd: string, args: string[], delayMs: number, input?: string, env: Record<string, string> = {}): Promise<KillResult> {
   const child = execa('node', [bin, ...args], {
     cwd,
-    env: cleanEnv(),
+    env: cleanEnv(env),
     extendEnv: false,
     reject: false,
     ...(input !== undefined ? { input } : {}),
