@@ -350,6 +350,13 @@ export class JournalTxn {
     return view;
   }
 
+  /** What a month log with no sessions says when nobody wrote in it. */
+  private async emptyMonthLog(month: string): Promise<string> {
+    const view = await openView(null, null, MONTH_LOG_BLOCKS, month, () => monthLogSkeleton(template('month-log.md'), month));
+    updateMonthLogView(view, undefined, { sessions: [], whole: true, allSessions: () => [] });
+    return view.editor.text;
+  }
+
   private async journalView(): Promise<OpenedView> {
     let view = this.openedViews.get('journal');
     if (!view) {
@@ -496,12 +503,20 @@ export class JournalTxn {
     }
     for (const month of [...months].sort()) {
       const view = await this.monthView(month);
-      updateMonthLogView(view, this.journal.months[month], {
+      const totals = this.journal.months[month];
+      updateMonthLogView(view, totals, {
         sessions: changed.filter((s) => monthOf(s) === month),
         whole: this.wholeMonths.has(month),
         allSessions: () => this.monthSessions(month),
       });
       const file = monthLogPath(layout, month);
+      // Every session of the month moved to another (their starts arrived late): the log goes
+      // too, unless a person wrote in it.
+      if (totals === undefined && view.editor.text === (await this.emptyMonthLog(month))) {
+        rmSync(file, { force: true });
+        delete this.journal.month_views[month];
+        continue;
+      }
       ensureDir(path.dirname(file));
       writeAtomic(file, view.editor.text);
       this.journal.month_views[month] = cacheOf(view.editor, stampOf(file));

@@ -153,7 +153,7 @@ describe('hostile text', () => {
     expect(dangerous(journal)).toEqual([]);
     checkRendered(journalText, 'the journal');
     expect(toolTable(journal, 'Usage Summary', 'Provider').slice(1).map((r) => [r[0], r[1]])).toContainEqual([shown(provider), shown(model)]);
-    expect(toolTable(journal, 'Detailed Usage Log', 'Session')[1]![3]).toBe(`${shown(provider)}/${shown(model)} +1 more`);
+    expect(toolTable(journal, 'Recent Sessions', 'Session')[1]![3]).toBe(`${shown(provider)}/${shown(model)} +1 more`);
 
     expect(compareWithLedger(root)).toEqual([]);
     expect((await doctor(cwd)).exitCode).toBe(0);
