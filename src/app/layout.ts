@@ -43,6 +43,16 @@ export function layoutOf(root: string): Layout {
   };
 }
 
+/**
+ * Refuses to work in a journal whose own folders are symbolic links leading outside it:
+ * every write below goes through these folders.
+ */
+export function checkContained(layout: Layout): void {
+  for (const parts of [['monitoring'], ['monitoring', 'ledger'], ['monitoring', 'sessions'], ['monitoring', '.state'], ['monitoring', '.state', 'sessions'], ['monitoring', '.state', 'request-ids'], ['monitoring', '.state', 'session-ids'], ['monitoring', '.state', 'months'], ['monitoring', 'reports'], ['work_journal'], ['work_journal', 'log']]) {
+    inside(layout.root, ...parts);
+  }
+}
+
 export function sessionMdPath(layout: Layout, session: string): string {
   return inside(layout.root, 'monitoring', 'sessions', `${session}.md`);
 }
