@@ -13,7 +13,10 @@ export interface Layout {
   stateDir: string;
   sessionStateDir: string;
   requestIdDir: string;
+  sessionIdDir: string;
+  monthListDir: string;
   journalMd: string;
+  monthLogDir: string;
   configMd: string;
   alertsLog: string;
   reportsDir: string;
@@ -30,7 +33,10 @@ export function layoutOf(root: string): Layout {
     stateDir,
     sessionStateDir: path.join(stateDir, 'sessions'),
     requestIdDir: path.join(stateDir, 'request-ids'),
+    sessionIdDir: path.join(stateDir, 'session-ids'),
+    monthListDir: path.join(stateDir, 'months'),
     journalMd: path.join(root, 'work_journal', 'token_usage.md'),
+    monthLogDir: path.join(root, 'work_journal', 'log'),
     configMd: path.join(monitoring, 'token_collection_config.md'),
     alertsLog: path.join(monitoring, 'usage_alerts.log'),
     reportsDir: path.join(monitoring, 'reports'),
@@ -43,6 +49,11 @@ export function sessionMdPath(layout: Layout, session: string): string {
 
 export function sessionStatePath(layout: Layout, session: string): string {
   return inside(layout.root, 'monitoring', '.state', 'sessions', `${session}.json`);
+}
+
+/** The month log of the sessions that started in a UTC month ("2026-12"). */
+export function monthLogPath(layout: Layout, month: string): string {
+  return inside(layout.root, 'work_journal', 'log', `${month}.md`);
 }
 
 export function templatePath(name: string): string {
@@ -85,6 +96,6 @@ export function ensureLayout(layout: Layout): string[] {
   };
   ensureDir(layout.root);
   walk('');
-  for (const dir of [layout.sessionsDir, layout.ledgerDir, layout.sessionStateDir, layout.requestIdDir]) ensureDir(dir);
+  for (const dir of [layout.sessionsDir, layout.ledgerDir, layout.sessionStateDir, layout.requestIdDir, layout.sessionIdDir]) ensureDir(dir);
   return created;
 }

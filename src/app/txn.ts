@@ -13,10 +13,10 @@
  */
 import path from 'node:path';
 import { readFileSync, rmSync } from 'node:fs';
-import { canonicalJournal, newJournalState, putInOrder, STATE_VERSION, type JournalState } from '../core/journal-state.js';
+import { canonicalJournal, newJournalState, RECENT_SESSIONS, recentFrom, STATE_VERSION, type JournalState } from '../core/journal-state.js';
 import { canonicalSession, emptySessionState, sessionOrderKey, type SessionState } from '../core/session-state.js';
 import { foldEntry, type FoldTarget } from '../core/fold.js';
-import { entryKey } from '../core/entry-key.js';
+import { entryKey, monthOfKey } from '../core/entry-key.js';
 import { markApplied, sameApplied, type Applied, type Cursor } from '../ledger/cursor.js';
 import { TokjError } from '../core/errors.js';
 import type { CallRecord, LedgerEntry } from '../ledger/record.js';
@@ -28,19 +28,21 @@ import { trace } from '../io/trace.js';
 import { cacheOf, openView, type OpenedView, type ViewCache } from '../markdown/view.js';
 import { ELIDE_ROWS_FROM, sessionBlocks, sessionSkeleton, updateSessionView } from '../views/session-view.js';
 import { JOURNAL_BLOCKS, updateJournalView } from '../views/journal-view.js';
-import { sessionMdPath, templatePath, type Layout } from './layout.js';
+import { MONTH_LOG_BLOCKS, monthLogSkeleton, updateMonthLogView } from '../views/month-log-view.js';
+import { monthLogPath, sessionMdPath, templatePath, type Layout } from './layout.js';
 import { SessionStates } from './session-states.js';
-import { RequestIndex } from './request-index.js';
+import { IdIndex } from './id-index.js';
+import { MonthLists } from './month-lists.js';
 import { appendAlertLog, readAlertLog, type Alert } from './alerts.js';
 import { readJson, writeJson } from './state-store.js';
-import { callsInOrder, moveTornTail, replayPast, sessionEntries, type KeyedEntry } from './replay.js';
+import { callsInOrder, moveTornTail, replayPast, sessionEntries, sessionsFolded, type KeyedEntry } from './replay.js';
 
 /**
  * Refuses to work in a journal whose own folders are symbolic links leading outside it:
  * every write below goes through these folders.
  */
 function checkContained(layout: Layout): void {
-  for (const parts of [['monitoring'], ['monitoring', 'ledger'], ['monitoring', 'sessions'], ['monitoring', '.state'], ['monitoring', '.state', 'sessions'], ['monitoring', '.state', 'request-ids'], ['monitoring', 'reports'], ['work_journal']]) {
+  for (const parts of [['monitoring'], ['monitoring', 'ledger'], ['monitoring', 'sessions'], ['monitoring', '.state'], ['monitoring', '.state', 'sessions'], ['monitoring', '.state', 'request-ids'], ['monitoring', '.state', 'session-ids'], ['monitoring', '.state', 'months'], ['monitoring', 'reports'], ['work_journal'], ['work_journal', 'log']]) {
     inside(layout.root, ...parts);
   }
 }
@@ -60,42 +62,55 @@ export interface TxnContext {
  */
 interface KeptViews {
   journal: ViewCache | null;
+  months: Record<string, ViewCache>;
   sessions: Map<string, ViewCache>;
 }
 
 function keptViews(layout: Layout): KeptViews {
-  let journal: ViewCache | null = null;
+  let stored: Partial<JournalState> | null = null;
   try {
-    journal = readJson<JournalState>(path.join(layout.stateDir, 'journal.json'))?.view ?? null;
+    stored = readJson<JournalState>(path.join(layout.stateDir, 'journal.json'));
   } catch {
     // damaged: parse the journal
   }
   const sessions = new Map<string, ViewCache>();
   for (const [id, state] of new SessionStates(layout).readAll()) if (state.view) sessions.set(id, state.view);
-  return { journal, sessions };
+  return { journal: stored?.view ?? null, months: stored?.month_views ?? {}, sessions };
 }
 
-/** The session template, read once per process (an import creates thousands of sessions). */
-let sessionTemplateText: string | null = null;
-function sessionTemplate(): string {
-  sessionTemplateText ??= readFileSync(templatePath('session.md'), 'utf8');
-  return sessionTemplateText;
+/** Templates, read once per process (an import creates thousands of sessions). */
+const templates = new Map<string, string>();
+function template(name: string): string {
+  let text = templates.get(name);
+  if (text === undefined) {
+    text = readFileSync(templatePath(name), 'utf8');
+    templates.set(name, text);
+  }
+  return text;
 }
+
+/** Derived files rebuilt with the journal state: lookups made from the ledger. */
+const indexDirs = (layout: Layout): string[] => [layout.requestIdDir, layout.sessionIdDir, layout.monthListDir];
 
 export class JournalTxn {
   readonly journal: JournalState;
-  readonly requests: RequestIndex;
+  readonly requests: IdIndex;
+  /** Every session the journal holds (value: its first order key), to tell a new session from a lost state. */
+  private readonly sessionIds: IdIndex;
+  private readonly monthLists: MonthLists;
   private readonly states: SessionStates;
   private readonly sessions = new Map<string, SessionState>();
   /** The journal state was missing or out of date: everything is replayed from the ledger. */
   private readonly fresh: boolean;
   /** The journal's cursor as stored: what every loaded session state must be in step with. */
   private readonly storedCursor: Applied;
-  private known: Set<string> | null = null;
   private readonly newCalls = new Map<string, Array<KeyedEntry<CallRecord>>>();
   /** Sessions whose usage table is rendered whole (a call arrived out of order, or the state was refolded). */
   private readonly wholeUsage = new Set<string>();
-  private reorderSessions = false;
+  /** Month logs rendered whole: a session arrived out of order, or moved between months. */
+  private readonly wholeMonths = new Set<string>();
+  private recentChanged = false;
+  private recentStale = false;
   private readonly touched = new Set<string>();
   private journalTouched = false;
   private readonly newAlerts: Alert[] = [];
@@ -126,17 +141,19 @@ export class JournalTxn {
     // The request-id index is derived from the ledger too: rebuilt with the journal state, so
     // ids of a ledger that was deleted (to start over) do not block importing the calls again.
     if (this.fresh) {
-      rmSync(ctx.layout.requestIdDir, { recursive: true, force: true });
+      for (const dir of indexDirs(ctx.layout)) rmSync(dir, { recursive: true, force: true });
       ensureDir(ctx.layout.requestIdDir);
     }
-    this.requests = new RequestIndex(ctx.layout.requestIdDir);
+    this.requests = new IdIndex(ctx.layout.requestIdDir);
+    this.sessionIds = new IdIndex(ctx.layout.sessionIdDir);
+    this.monthLists = new MonthLists(ctx.layout.monthListDir);
     this.states = new SessionStates(ctx.layout);
     this.target = {
       journal: this.journal,
       session: (id) => this.session(id),
       adopt: (s) => {
         this.sessions.set(s.session, s);
-        this.knownIds().add(s.session);
+        this.sessionIds.add(s.session, s.first_key);
       },
     };
   }
@@ -153,7 +170,7 @@ export class JournalTxn {
       if (options.fromScratch) {
         checkContained(ctx.layout);
         kept = keptViews(ctx.layout);
-        for (const dir of [ctx.layout.sessionStateDir, ctx.layout.requestIdDir]) rmSync(dir, { recursive: true, force: true });
+        for (const dir of [ctx.layout.sessionStateDir, ...indexDirs(ctx.layout)]) rmSync(dir, { recursive: true, force: true });
         rmSync(path.join(ctx.layout.stateDir, 'journal.json'), { force: true });
       }
       checkContained(ctx.layout);
@@ -175,25 +192,23 @@ export class JournalTxn {
     return path.join(this.ctx.layout.stateDir, 'journal.json');
   }
 
-  private knownIds(): Set<string> {
-    this.known ??= new Set(this.journal.session_order);
-    return this.known;
-  }
-
   /** The session's state, or null when the ledger (as folded so far) has no entry of it. */
   session(id: string): SessionState | null {
     const cached = this.sessions.get(id);
     if (cached) return cached;
-    if (this.fresh || !this.knownIds().has(id)) return null;
+    if (this.fresh) return null;
     let s: SessionState | null = null;
+    let known: boolean | undefined;
+    const isKnown = (): boolean => (known ??= this.sessionIds.lookup(id) !== undefined);
     try {
-      s = this.states.read(id, () => true);
+      s = this.states.read(id, isKnown);
     } catch {
       // damaged: refolded below
     }
+    if (s === null && !isKnown()) return null;
     const inStep = s !== null && s.v === 3 && s.session === id && (!this.journal.pending_sessions.includes(id) || sameApplied(s.applied, this.storedCursor));
     if (!inStep) s = this.refold(id);
-    this.sessions.set(id, s!);
+    if (s !== null) this.sessions.set(id, s);
     return s;
   }
 
@@ -202,8 +217,11 @@ export class JournalTxn {
    * journal's state and its own) is folded again from its ledger lines up to the journal's
    * cursor, and its views are rendered whole.
    */
-  private refold(id: string): SessionState {
+  private refold(id: string): SessionState | null {
     const entries = sessionEntries(this.ctx.layout.ledgerDir, id, this.storedCursor);
+    // Listed in the session index, but none of its lines is folded yet (a crash after the
+    // index was written): still a new session.
+    if (entries.length === 0) return null;
     const first = entries[0];
     const s = emptySessionState(id, first?.entry.timestamp ?? '', first?.key ?? '');
     // A scratch journal: the real one has folded these lines already.
@@ -250,7 +268,14 @@ export class JournalTxn {
     this.journalTouched = true;
     const id = folded.session.session;
     this.touched.add(id);
-    if (folded.reorderSessions) this.reorderSessions = true;
+    const { placed } = folded;
+    if (placed) {
+      const key = sessionOrderKey(folded.session);
+      this.monthLists.note(monthOfKey(key), key, id);
+      for (const month of placed.reorderedMonths) this.wholeMonths.add(month);
+      if (placed.recentChanged) this.recentChanged = true;
+      if (placed.recentStale) this.recentStale = true;
+    }
     if (entry.type === 'call') {
       if (folded.callOutOfOrder) this.wholeUsage.add(id);
       const list = this.newCalls.get(id);
@@ -301,7 +326,7 @@ export class JournalTxn {
       const file = sessionMdPath(layout, s.session);
       const specs = sessionBlocks(s);
       const cache = this.wholeUsage.has(s.session) ? null : (s.view ?? this.kept?.sessions.get(s.session) ?? null);
-      view = await openView(readStamped(file), cache, specs, path.relative(layout.root, file), () => sessionSkeleton(sessionTemplate(), s.session, specs), {
+      view = await openView(readStamped(file), cache, specs, path.relative(layout.root, file), () => sessionSkeleton(template('session.md'), s.session, specs), {
         renderWhole: this.kept !== null,
         // The usage table is rendered whole from the ledger after a parse: its cells are not needed.
         elideRowsFrom: ELIDE_ROWS_FROM,
@@ -309,6 +334,27 @@ export class JournalTxn {
       this.openedViews.set(key, view);
     }
     return view;
+  }
+
+  private async monthView(month: string): Promise<OpenedView> {
+    const key = `month:${month}`;
+    let view = this.openedViews.get(key);
+    if (!view) {
+      const { layout } = this.ctx;
+      const file = monthLogPath(layout, month);
+      view = await openView(readStamped(file), this.journal.month_views[month] ?? this.kept?.months[month] ?? null, MONTH_LOG_BLOCKS, path.relative(layout.root, file), () => monthLogSkeleton(template('month-log.md'), month), {
+        renderWhole: this.kept !== null,
+      });
+      this.openedViews.set(key, view);
+    }
+    return view;
+  }
+
+  /** What a month log with no sessions says when nobody wrote in it. */
+  private async emptyMonthLog(month: string): Promise<string> {
+    const view = await openView(null, null, MONTH_LOG_BLOCKS, month, () => monthLogSkeleton(template('month-log.md'), month));
+    updateMonthLogView(view, undefined, { sessions: [], whole: true, allSessions: () => [] });
+    return view.editor.text;
   }
 
   private async journalView(): Promise<OpenedView> {
@@ -335,7 +381,10 @@ export class JournalTxn {
   async preflight(sessionIds: Iterable<string>): Promise<void> {
     for (const id of sessionIds) {
       const s = this.session(id);
-      if (s) await this.sessionView(s);
+      if (s) {
+        await this.sessionView(s);
+        await this.monthView(monthOf(s));
+      }
     }
     await this.journalView();
   }
@@ -359,18 +408,80 @@ export class JournalTxn {
     }
   }
 
-  private allSessions(): SessionState[] {
-    return this.journal.session_order.map((id) => this.session(id)).filter((s): s is SessionState => s !== null);
+  /**
+   * Every session of a month, in start order. The month's list holds every session that ever
+   * joined it; one whose start moved away is dropped by its current key. A list that does not
+   * account for the month's sessions (deleted, damaged) is rebuilt from the ledger.
+   */
+  private monthSessions(month: string): SessionState[] {
+    const want = this.journal.months[month]?.sessions ?? 0;
+    let found = this.listedIn(month);
+    if (found.length !== want) {
+      this.ctx.warn(`the list of ${month}'s sessions in monitoring/.state/months/ was incomplete; rebuilt it from the ledger`);
+      for (const s of sessionsFolded(this.ctx.layout.ledgerDir, this.journal.applied)) {
+        const key = sessionOrderKey(s);
+        if (monthOfKey(key) === month) this.monthLists.note(month, key, s.session);
+      }
+      found = this.listedIn(month);
+    }
+    return found.sort((a, b) => compareOrder(sessionOrderKey(a), a.session, sessionOrderKey(b), b.session));
+  }
+
+  private listedIn(month: string): SessionState[] {
+    return this.monthLists
+      .ids(month)
+      .map((id) => this.session(id))
+      .filter((s): s is SessionState => s !== null && monthOf(s) === month);
+  }
+
+  /** The latest sessions, computed from the newest months' lists (when the kept list lost track). */
+  private recomputeRecent(): Array<[string, string]> {
+    const candidates: Array<[string, string]> = [];
+    for (const month of Object.keys(this.journal.months).sort().reverse()) {
+      for (const s of this.monthSessions(month)) candidates.push([sessionOrderKey(s), s.session]);
+      if (candidates.length >= RECENT_SESSIONS) break;
+    }
+    return recentFrom(candidates);
+  }
+
+  /** Up to `n` sessions that sort just before `id`, oldest first (monitor --by session compares with them). */
+  sessionsBefore(id: string, n: number): SessionState[] {
+    const listed = this.journal.recent.findIndex(([, other]) => other === id);
+    if (listed >= n) return this.journal.recent.slice(listed - n, listed).map(([, other]) => this.session(other)!);
+    const s = this.session(id);
+    if (!s) return [];
+    const out: SessionState[] = [];
+    for (const month of Object.keys(this.journal.months).sort().reverse()) {
+      if (month > monthOf(s)) continue;
+      const list = this.monthSessions(month);
+      const at = month === monthOf(s) ? list.findIndex((other) => other.session === id) : list.length;
+      out.unshift(...list.slice(0, at));
+      if (out.length >= n) break;
+    }
+    return out.slice(-n);
+  }
+
+  private recentSessions(): SessionState[] {
+    return this.journal.recent.map(([, id]) => this.session(id)).filter((s): s is SessionState => s !== null);
   }
 
   private async commit(): Promise<void> {
     const { layout } = this.ctx;
-    if (this.reorderSessions) putInOrder(this.journal, (id) => sessionOrderKey(this.session(id)!));
-    // A journal view rendered whole reads every session: states that must be refolded are
-    // found now, so their own views and states are written in this commit too.
+    if (this.recentStale) this.journal.recent = this.recomputeRecent();
+    // Views rendered whole read sessions this transaction did not touch: states that must be
+    // refolded are found now, so their own views and states are written in this commit too.
+    const months = new Set(this.wholeMonths);
+    for (const id of this.touched) {
+      const s = this.session(id);
+      if (s) months.add(monthOf(s));
+    }
+    for (const month of months) {
+      const view = await this.monthView(month);
+      if (view.reparsed || this.wholeMonths.has(month)) this.monthSessions(month);
+    }
     if (this.journalTouched || this.touched.size > 0) {
       const view = await this.journalView();
-      if (view.reparsed || this.reorderSessions) this.allSessions();
+      if (view.reparsed || this.recentChanged) this.recentSessions();
     }
     const changed: SessionState[] = [];
     for (const id of this.touched) {
@@ -390,12 +501,33 @@ export class JournalTxn {
       s.view = cacheOf(view.editor, stampOf(file));
       changed.push(s);
     }
+    for (const month of [...months].sort()) {
+      const view = await this.monthView(month);
+      const totals = this.journal.months[month];
+      updateMonthLogView(view, totals, {
+        sessions: changed.filter((s) => monthOf(s) === month),
+        whole: this.wholeMonths.has(month),
+        allSessions: () => this.monthSessions(month),
+      });
+      const file = monthLogPath(layout, month);
+      // Every session of the month moved to another (their starts arrived late): the log goes
+      // too, unless a person wrote in it.
+      if (totals === undefined && view.editor.text === (await this.emptyMonthLog(month))) {
+        rmSync(file, { force: true });
+        delete this.journal.month_views[month];
+        continue;
+      }
+      ensureDir(path.dirname(file));
+      writeAtomic(file, view.editor.text);
+      this.journal.month_views[month] = cacheOf(view.editor, stampOf(file));
+    }
+    trace('month logs written');
     if (this.journalTouched || changed.length > 0) {
       const view = await this.journalView();
       updateJournalView(view, this.journal, {
         sessions: changed,
-        wholeLog: this.reorderSessions,
-        allSessions: () => this.allSessions(),
+        wholeRecent: this.recentChanged,
+        recentSessions: () => this.recentSessions(),
         alerts: this.newAlerts,
         allAlerts: () => readAlertLog(layout),
       });
@@ -403,6 +535,9 @@ export class JournalTxn {
       trace('journal view updated');
       writeAtomic(layout.journalMd, view.editor.text);
       this.journal.view = cacheOf(view.editor, stampOf(layout.journalMd));
+      // Lookups first: a crash after them only lists what the ledger already holds.
+      this.monthLists.flush();
+      this.sessionIds.flush();
       this.journal.pending_sessions = changed.map((s) => s.session);
       writeJson(this.journalStatePath(), canonicalJournal(this.journal));
     }
@@ -410,4 +545,10 @@ export class JournalTxn {
     this.states.write(changed.map(canonicalSession));
     trace('states written');
   }
+}
+
+const monthOf = (s: SessionState): string => monthOfKey(sessionOrderKey(s));
+
+function compareOrder(keyA: string, idA: string, keyB: string, idB: string): number {
+  return keyA < keyB ? -1 : keyA > keyB ? 1 : idA < idB ? -1 : idA > idB ? 1 : 0;
 }
