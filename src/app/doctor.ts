@@ -20,7 +20,7 @@ import { parseMarkdownLazily } from '../markdown/lazy-parse.js';
 import { ELIDE_ROWS_FROM, sessionBlocks } from '../views/session-view.js';
 import { JOURNAL_BLOCKS } from '../views/journal-view.js';
 import { MONTH_LOG_BLOCKS } from '../views/month-log-view.js';
-import { count, totalCostText } from '../views/format.js';
+import { count, plural, totalCostText } from '../views/format.js';
 import { monthLogPath, sessionMdPath, sessionStatePath, type Layout } from './layout.js';
 import { SessionStates } from './session-states.js';
 import { readJson } from './state-store.js';
@@ -162,7 +162,7 @@ export async function diagnose(layout: Layout): Promise<Diagnosis> {
       const cached = stateMatches && state!.view?.stamp === doc.stamp ? blocksAtSpans(doc.text, state!.view.regions, sessionBlocks(expected)) : null;
       const blocks = cached ?? (await blocksByParsing(doc.text, sessionBlocks(expected), rel(mdFile)));
       if (blocks.missing.length > 0) problems.push({ file: rel(mdFile), message: `missing: ${blocks.missing.join(', ')}`, fix: REBUILD, fixable: true });
-      else if (blocks.usageRows !== expected.totals.calls) problems.push({ file: rel(mdFile), message: `Usage Tracking has ${blocks.usageRows} rows; the ledger holds ${expected.totals.calls} calls`, fix: REBUILD, fixable: true });
+      else if (blocks.usageRows !== expected.totals.calls) problems.push({ file: rel(mdFile), message: `Usage Tracking has ${plural(blocks.usageRows, 'row')}; the ledger holds ${plural(expected.totals.calls, 'call')}`, fix: REBUILD, fixable: true });
       else {
         for (const want of [`**Total Calls**: ${count(expected.totals.calls)}`, `**Total Cost**: ${totalCostText(expected.totals)}`, `**Total Tokens**: ${count(expected.totals.total_tokens)}`]) {
           if (!blocks.summary.includes(want)) problems.push({ file: rel(mdFile), message: `Session Summary does not say ${want.replace(/\*\*/g, '')}`, fix: REBUILD, fixable: true });
@@ -185,11 +185,11 @@ export async function diagnose(layout: Layout): Promise<Diagnosis> {
       const total = summary[summary.length - 1];
       const t = journal.totals;
       if (sessions.size > 0 && (!total || total[3] !== count(t.calls) || total[8] !== totalCostText(t))) {
-        problems.push({ file: rel(layout.journalMd), message: `Usage Summary TOTAL row does not show ${count(t.calls)} calls and ${totalCostText(t)}`, fix: REBUILD, fixable: true });
+        problems.push({ file: rel(layout.journalMd), message: `Usage Summary TOTAL row does not show ${plural(t.calls, 'call')} and ${totalCostText(t)}`, fix: REBUILD, fixable: true });
       }
       const listed = new Set((located.rowCells.recent ?? []).map((r) => (r[0] ?? '').trim()));
       const unlisted = journal.recent.map(([, id]) => id).filter((id) => !listed.has(id));
-      if (unlisted.length > 0) problems.push({ file: rel(layout.journalMd), message: `Recent Sessions lacks ${unlisted.length} session(s): ${unlisted.slice(0, 5).join(', ')}`, fix: REBUILD, fixable: true });
+      if (unlisted.length > 0) problems.push({ file: rel(layout.journalMd), message: `Recent Sessions lacks ${plural(unlisted.length, 'session')}: ${unlisted.slice(0, 5).join(', ')}`, fix: REBUILD, fixable: true });
     } catch (error) {
       problems.push({ file: rel(layout.journalMd), message: (error as TokjError).message, fix: 'repair the table by hand (or delete it: tokj rebuild regenerates it)', fixable: false });
     }
@@ -226,7 +226,7 @@ async function monthLogProblems(layout: Layout, sessions: Map<string, SessionSta
       const located = locateBlocks(await parseMarkdownLazily(text), MONTH_LOG_BLOCKS, label, text);
       const logged = new Set((located.rowCells.log ?? []).map((r) => (r[0] ?? '').trim()));
       const unlogged = ids.filter((id) => !logged.has(id));
-      if (unlogged.length > 0) problems.push({ file: label, message: `Detailed Usage Log lacks ${unlogged.length} session(s): ${unlogged.slice(0, 5).join(', ')}`, fix: REBUILD, fixable: true });
+      if (unlogged.length > 0) problems.push({ file: label, message: `Detailed Usage Log lacks ${plural(unlogged.length, 'session')}: ${unlogged.slice(0, 5).join(', ')}`, fix: REBUILD, fixable: true });
     } catch (error) {
       problems.push({ file: label, message: (error as TokjError).message, fix: 'repair the table by hand (or delete it: tokj rebuild regenerates it)', fixable: false });
     }

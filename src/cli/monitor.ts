@@ -94,7 +94,7 @@ export async function monitor(current: string | undefined, multiplierArg: string
         value: verdict.value.toString(),
         threshold: verdict.threshold.round(6).toString(),
         average: verdict.average.round(6).toString(),
-        message: verdictMessage(verdict, m, bySession ? 'sessions' : 'calls'),
+        message: verdictMessage(verdict, m, bySession ? 'session' : 'call'),
       };
       logged = logAlertOnce(txn, alert);
     }
@@ -103,7 +103,7 @@ export async function monitor(current: string | undefined, multiplierArg: string
     const hook = alert !== null && options.onAlert !== undefined && claimOnAlert(layout, alert.id);
     return { verdict, alert, logged, hook };
   });
-  const message = verdictMessage(verdict, m, bySession ? 'sessions' : 'calls');
+  const message = verdictMessage(verdict, m, bySession ? 'session' : 'call');
   if (options.json) {
     const about = alert && logged ? { id: alert.id, new: logged.new, logged_at: logged.time } : {};
     ctx.out(JSON.stringify(verdict.kind === 'insufficient' ? { alert: false, ...verdict } : { alert: verdict.kind === 'alert', metric: m, value: verdict.value.toString(), average: verdict.average.round(6).toString(), threshold: verdict.threshold.round(6).toString(), multiplier: verdict.multiplier.toString(), samples: verdict.samples, ...about }));

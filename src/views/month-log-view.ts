@@ -26,7 +26,7 @@ export function monthLogSkeleton(template: string, month: string): string {
 }
 
 function monthTotalText(m: MonthTotals | undefined): string {
-  const line = m ? `: ${plural(m.sessions, 'session')}, ${plural(m.calls, 'call')}, ${count(m.total_tokens)} tokens, ${totalCostText(m)}` : ': no sessions (they moved to another month)';
+  const line = m ? `: ${plural(m.sessions, 'session')}, ${plural(m.calls, 'call')}, ${plural(m.total_tokens, 'token')}, ${totalCostText(m)}` : ': no sessions (they moved to another month)';
   return serializeNode(paragraph([strong('Month Total'), text(line)]));
 }
 
