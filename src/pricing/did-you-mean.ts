@@ -8,7 +8,9 @@ import type { PriceTable } from './types.js';
 /**
  * Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
  * neighbouring characters ("gtp" for "gpt") each cost 1. Stops counting past `limit`
- * (returns limit + 1), so a long table is scanned cheaply.
+ * (returns limit + 1), so a long table is scanned cheaply. Written here because the small,
+ * well-kept distance libraries (fastest-levenshtein, leven) count a swap as two edits, and a
+ * swap is the commonest typo in a model name; a property test holds it to fastest-levenshtein.
  */
 export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFINITY): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;

@@ -3,6 +3,8 @@
  * table (src/pricing/did-you-mean.ts, src/pricing/provider-of.ts).
  */
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { distance as levenshtein } from 'fastest-levenshtein';
 import { closestNames, editDistance, guessProvider, loadPriceTable, resolveModel, similarModels } from '../../src/pricing/index.js';
 
 const table = loadPriceTable();
@@ -15,6 +17,25 @@ describe('editDistance', () => {
     expect(editDistance('gpt-4o', 'gpt-4o')).toBe(0);
     expect(editDistance('claude', 'gemini')).toBe(6);
     expect(editDistance('', 'abc')).toBe(3);
+  });
+
+  it('agrees with Levenshtein (fastest-levenshtein) except that a swap of neighbours is one edit (property)', () => {
+    const word = fc.string({ unit: fc.constantFrom('g', 'p', 't', '-', '4', 'o'), maxLength: 10 });
+    fc.assert(
+      fc.property(word, word, (a, b) => {
+        const osa = editDistance(a, b);
+        expect(osa).toBe(editDistance(b, a));
+        // Each swap the alignment uses stands for two Levenshtein edits.
+        expect(osa).toBeLessThanOrEqual(levenshtein(a, b));
+        expect(levenshtein(a, b)).toBeLessThanOrEqual(2 * osa);
+        for (let i = 0; i + 1 < a.length; i++) {
+          if (a[i] === a[i + 1]) continue;
+          const swapped = a.slice(0, i) + a[i + 1] + a[i] + a.slice(i + 2);
+          expect(editDistance(a, swapped)).toBe(1);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('stops past the limit', () => {
