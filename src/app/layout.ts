@@ -17,6 +17,7 @@ export interface Layout {
   configMd: string;
   alertsLog: string;
   reportsDir: string;
+  reconciliationsDir: string;
 }
 
 export function layoutOf(root: string): Layout {
@@ -34,6 +35,7 @@ export function layoutOf(root: string): Layout {
     configMd: path.join(monitoring, 'token_collection_config.md'),
     alertsLog: path.join(monitoring, 'usage_alerts.log'),
     reportsDir: path.join(monitoring, 'reports'),
+    reconciliationsDir: path.join(monitoring, 'reconciliations'),
   };
 }
 
