@@ -121,19 +121,22 @@ async function fetched(provider: BilledProvider, input: ReconcileInput): Promise
   });
 }
 
-/** Paged files whose every page says more follow: the last page was not given. */
+/**
+ * Pages whose every page says more follow: the last page was not given. Counted per
+ * provider (a page without results cannot say whether it was usage or costs).
+ */
 function pagingNotices(reads: readonly Read[]): string[] {
-  const byFormat = new Map<string, { more: number; last: number }>();
+  const byProvider = new Map<string, { more: number; last: number }>();
   for (const r of reads) {
     if (r.source.format.endsWith('-csv')) continue;
-    const n = byFormat.get(r.source.format) ?? { more: 0, last: 0 };
+    const n = byProvider.get(r.page.provider) ?? { more: 0, last: 0 };
     if (r.page.hasMore) n.more++;
     else n.last++;
-    byFormat.set(r.source.format, n);
+    byProvider.set(r.page.provider, n);
   }
-  return [...byFormat]
+  return [...byProvider]
     .filter(([, n]) => n.more > 0 && n.last === 0)
-    .map(([format, n]) => `every ${format} page given (${n.more}) says more pages follow (has_more): the days of the pages not given are not compared`);
+    .map(([provider, n]) => `every ${provider} page given (${n.more}) says more pages follow (has_more): the days of the pages not given are not compared`);
 }
 
 function skippedNotices(reads: readonly Read[]): string[] {

@@ -188,7 +188,15 @@ export function compare(input: CompareInput): Comparison {
     if (coveredDay(provider, parseDateLabel(date)!)) toolFees = toolFees.plus(fees.toMoney());
   }
 
-  const rows = [...accs.values()].sort(rowOrder).map((acc) => toRow(acc, input, knows));
+  // A model shows one name in every row: its one spelling, when both sides always used the same.
+  const spellings = new Map<string, string[]>();
+  for (const acc of accs.values()) {
+    if (acc.other || acc.name === ALL_MODELS) continue;
+    const key = `${acc.provider}\t${acc.name}`;
+    spellings.set(key, [...(spellings.get(key) ?? []), ...acc.journalNames, ...acc.providerNames]);
+  }
+  const nameOf = (acc: Acc): string => (acc.other || acc.name === ALL_MODELS ? acc.name : displayModel(acc.name, spellings.get(`${acc.provider}\t${acc.name}`) ?? []));
+  const rows = [...accs.values()].sort(rowOrder).map((acc) => toRow(acc, nameOf(acc), input, knows));
   const days = [...covered.values()].flatMap((s) => [...s]);
   return {
     since: input.since ?? (days.length > 0 ? dateLabel(Math.min(...days)) : null),
@@ -207,7 +215,7 @@ function rowOrder(a: Acc, b: Acc): number {
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-function toRow(acc: Acc, input: CompareInput, knows: (p: BilledProvider, k: FactKind, day: number) => boolean): Row {
+function toRow(acc: Acc, model: string, input: CompareInput, knows: (p: BilledProvider, k: FactKind, day: number) => boolean): Row {
   const usageKnown = knows(acc.provider, 'usage', acc.day);
   const costKnown = knows(acc.provider, 'cost', acc.day);
   // Counts: the usage reports, else the tokens the cost lines say they bill (OpenAI quantity).
@@ -223,7 +231,6 @@ function toRow(acc: Acc, input: CompareInput, knows: (p: BilledProvider, k: Fact
         cost_usd: costKnown ? moneyToString(acc.pCost) : null,
       };
   const journal = { calls: acc.calls, input_tokens: acc.input, output_tokens: acc.output, cache_read_tokens: acc.cacheRead, cost_usd: moneyToString(acc.cost) };
-  const model = acc.other || acc.name === ALL_MODELS ? acc.name : displayModel(acc.name, [...acc.journalNames, ...acc.providerNames]);
   const row: Row = {
     date: acc.date,
     provider: acc.provider,

@@ -30,7 +30,7 @@ function errorMessage(doc: ExactJson): string | null {
 /**
  * Reads one report. `format` forces a reader (a page fetched from a known endpoint). A
  * detected page with no results at all could be usage or costs: it says the provider had
- * neither on its days, so it covers both.
+ * neither on its days, so it covers both (its format: `openai-empty-page`, …).
  */
 export function readReport(text: string, format?: string): ReportPage {
   const trimmed = text.replace(/^\uFEFF/, '').trimStart();
@@ -49,6 +49,7 @@ export function readReport(text: string, format?: string): ReportPage {
     if (reader === undefined) throw new ReportError(`JSON that is not ${EXPECTED}`);
     const page = reader.read(doc);
     if (format === undefined && page.facts.length === 0 && page.skipped.length === 0) {
+      page.format = `${page.provider}-empty-page`;
       page.spans = page.spans.flatMap((s) => [{ ...s, kind: 'usage' as const }, { ...s, kind: 'cost' as const }]);
     }
     return page;

@@ -28,7 +28,7 @@ function withCode(s: string): PhrasingContent[] {
 function scope(rec: Reconciliation): RootContent[] {
   const formats = new Map<string, number>();
   for (const s of rec.sources) formats.set(s.format, (formats.get(s.format) ?? 0) + 1);
-  const reports = [...formats].map(([f, n]) => `${f} ${n}`).join(', ');
+  const reports = [...formats].sort(([a], [b]) => (a < b ? -1 : 1)).map(([f, n]) => `${f} ${n}`).join(', ');
   return [
     heading(1, "Reconciliation with the Provider's Bill"),
     labelledList([

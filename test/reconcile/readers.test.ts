@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { moneyToString } from '../../src/core/money.js';
 import { parseCsv } from '../../src/reconcile/csv-rows.js';
 import { readReport } from '../../src/reconcile/detect.js';
-import { ExactNumber, exactCount, exactDecimal, parseExactJson } from '../../src/reconcile/exact-json.js';
+import { ExactNumber, exactCount, exactDecimal, parseExactJson, type ExactJson } from '../../src/reconcile/exact-json.js';
 import { modelKey } from '../../src/reconcile/model-names.js';
 import { parseLineItem } from '../../src/reconcile/openai-costs.js';
 import type { Fact, ReportPage } from '../../src/reconcile/types.js';
@@ -152,12 +152,12 @@ describe('console CSV exports (observed headers and rows)', () => {
 
 describe('reading exactly', () => {
   it('keeps JSON numbers as written: more digits than a double holds, exponents, counts printed as floats', () => {
-    const doc = parseExactJson('{"a": 0.12345678901234567891, "b": 1e-7, "c": 59200.0, "d": -0.5, "e": [1, 2.50]}') as Record<string, never>;
+    const doc = parseExactJson('{"a": 0.12345678901234567891, "b": 1e-7, "c": 59200.0, "d": -0.5, "e": [1, 2.50]}') as Record<string, ExactJson>;
     expect(moneyToString(exactDecimal(doc.a)!)).toBe('0.12345678901234567891');
     expect(moneyToString(exactDecimal(doc.b)!)).toBe('0.0000001');
     expect(exactCount(doc.c)).toBe(59200);
     expect(exactCount(doc.d)).toBeNull();
-    expect(moneyToString(exactDecimal((doc.e as never[])[1])!)).toBe('2.5');
+    expect(moneyToString(exactDecimal((doc.e as ExactJson[])[1])!)).toBe('2.5');
   });
 
   it('parses what JSON.parse parses, the same way, and refuses what it refuses (property)', () => {
