@@ -278,9 +278,12 @@ function summarize(rows: Row[], tolerance: Tolerance, toolFees: Money, notCompar
   const statuses = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
   for (const r of rows) statuses[r.status]++;
   const tokenRows = rows.filter((r) => r.status !== 'other_charges');
-  const sumOf = (values: Array<number | null>): number | null => (values.every((v) => v === null) ? null : values.reduce<number>((a, v) => a + (v ?? 0), 0));
+  // A provider total is given only when every row's provider side gives it: a sum over some
+  // rows set against the journal's over all would read as a difference that is not there.
+  const sumOf = (values: Array<number | null>): number | null => (values.some((v) => v === null) ? null : values.reduce<number>((a, v) => a + v!, 0));
   const money = (values: Array<string | null>): Money => values.reduce<Money>((a, v) => (v === null ? a : a.plus(v)), ZERO);
   const providerCosts = tokenRows.map((r) => r.provider_side.cost_usd);
+  const costKnown = providerCosts.every((c) => c !== null);
   return {
     rows: rows.length,
     statuses,
@@ -299,10 +302,10 @@ function summarize(rows: Row[], tolerance: Tolerance, toolFees: Money, notCompar
       input_tokens: sumOf(tokenRows.map((r) => r.provider_side.input_tokens)),
       output_tokens: sumOf(tokenRows.map((r) => r.provider_side.output_tokens)),
       cache_read_tokens: sumOf(tokenRows.map((r) => r.provider_side.cache_read_tokens)),
-      cost_usd: providerCosts.every((c) => c === null) ? null : moneyToString(money(providerCosts)),
+      cost_usd: costKnown ? moneyToString(money(providerCosts)) : null,
       other_charges_usd: moneyToString(money(rows.filter((r) => r.status === 'other_charges').map((r) => r.provider_side.cost_usd))),
     },
-    diff_usd: moneyToString(money(rows.map((r) => r.diff_usd))),
+    diff_usd: costKnown ? moneyToString(money(tokenRows.map((r) => r.diff_usd))) : null,
     not_compared: { calls: notComparedCalls, cost_usd: moneyToString(notComparedCost) },
     tolerance,
   };

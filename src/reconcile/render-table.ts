@@ -25,7 +25,7 @@ export function renderTable(rec: Reconciliation): string {
   const count = (n: number | null): string => (n === null ? 'n/a' : formatCount(n));
   lines.push(
     `Journal:  ${formatCount(j.calls)} calls, ${formatCount(j.input_tokens)} input and ${formatCount(j.output_tokens)} output tokens, ${money(j.cost_usd)}${j.tool_fees_usd === '0' ? '' : ` (and ${money(j.tool_fees_usd)} tool fees)`}${j.unpriced_calls > 0 ? `; ${formatCount(j.unpriced_calls)} unpriced calls` : ''}`,
-    `Provider: ${count(p.requests)} requests, ${count(p.input_tokens)} input and ${count(p.output_tokens)} output tokens, ${money(p.cost_usd)}${p.other_charges_usd === '0' ? '' : ` (and ${money(p.other_charges_usd)} other charges)`}`,
+    `Provider: ${p.requests === null ? '' : `${count(p.requests)} requests, `}${count(p.input_tokens)} input and ${count(p.output_tokens)} output tokens, ${money(p.cost_usd)}${p.other_charges_usd === '0' ? '' : ` (and ${money(p.other_charges_usd)} other charges)`}`,
     `Difference: ${signedMoney(s.diff_usd)}; ${statusCounts(s)}`,
   );
   if (s.not_compared.calls > 0) lines.push(`Not compared: ${formatCount(s.not_compared.calls)} journal calls (${money(s.not_compared.cost_usd)}) outside the reports`);

@@ -57,7 +57,7 @@ export function rowCells(r: Row): string[] {
     other ? '' : pair(r.journal.output_tokens, r.provider_side.output_tokens),
     other ? '' : money(r.journal.cost_usd),
     money(r.provider_side.cost_usd),
-    signedMoney(r.diff_usd),
+    other ? '' : signedMoney(r.diff_usd),
   ];
 }
 

@@ -62,9 +62,10 @@ export interface Summary {
   statuses: Record<Status, number>;
   drifting_rows: number;
   journal: JournalSide & { unpriced_calls: number; tool_fees_usd: string };
+  /** Each total is null unless every model row's provider side gives that figure. */
   provider_side: ProviderSide & { other_charges_usd: string };
-  /** Sum of the rows' diff_usd. */
-  diff_usd: string;
+  /** Provider token cost minus the journal's; null when some row's provider cost is not known. */
+  diff_usd: string | null;
   /** Journal calls on days or of providers no report given covers. */
   not_compared: { calls: number; cost_usd: string };
   tolerance: Tolerance;
