@@ -176,10 +176,15 @@ export function compare(input: CompareInput): Comparison {
   for (const [provider, calls] of [...uncoveredDays].sort()) {
     notices.push(`${calls} journal call${calls === 1 ? '' : 's'} of ${provider} ${calls === 1 ? 'is' : 'are'} on days no ${provider} report given covers${providers.includes(provider) ? '' : ' (no report of it was given)'}: not compared`);
   }
-  for (const [provider, other] of [...input.journal.otherProviders].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  const others = new Map<string, number>();
+  for (const other of input.journal.otherProviders.values()) {
+    if (!inRange(other.day)) continue;
     notComparedCalls += other.calls;
     notComparedCost = notComparedCost.plus(other.cost.toMoney());
-    notices.push(`${other.calls} journal call${other.calls === 1 ? '' : 's'} of ${provider}: tokj reads only OpenAI's and Anthropic's reports: not compared`);
+    others.set(other.provider, (others.get(other.provider) ?? 0) + other.calls);
+  }
+  for (const [provider, calls] of [...others].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    notices.push(`${calls} journal call${calls === 1 ? '' : 's'} of ${provider}: tokj reads only OpenAI's and Anthropic's reports: not compared`);
   }
 
   let toolFees = ZERO;

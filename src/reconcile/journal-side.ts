@@ -36,8 +36,10 @@ export interface JournalCell {
   unpriced_calls: number;
 }
 
-/** Calls of providers whose bills cannot be read (gemini, azure, …), by provider. */
+/** Calls of providers whose bills cannot be read (gemini, azure, …), per provider and day. */
 export interface OtherProviderCalls {
+  provider: string;
+  day: number;
   calls: number;
   cost: CostSum;
 }
@@ -56,6 +58,7 @@ export class JournalTally {
   readonly cells = new Map<string, JournalCell>();
   /** Tool fees per `date\tprovider`. */
   readonly toolFees = new Map<string, CostSum>();
+  /** `provider\tday` -> the calls. */
   readonly otherProviders = new Map<string, OtherProviderCalls>();
   /** Lines that are not usable ledger entries. */
   skipped = 0;
@@ -87,8 +90,8 @@ export class JournalTally {
     const provider = canonicalProvider(f.provider);
     const tokenCost = typeof entry.token_cost_usd === 'string' && DECIMAL.test(entry.token_cost_usd) ? entry.token_cost_usd : f.cost;
     if (!isBilled(provider)) {
-      let other = this.otherProviders.get(provider);
-      if (other === undefined) this.otherProviders.set(provider, (other = { calls: 0, cost: new CostSum() }));
+      let other = this.otherProviders.get(`${provider}\t${day}`);
+      if (other === undefined) this.otherProviders.set(`${provider}\t${day}`, (other = { provider, day, calls: 0, cost: new CostSum() }));
       other.calls++;
       if (f.cost !== null) addCost(other.cost, f.cost);
       return;

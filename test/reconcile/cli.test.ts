@@ -348,6 +348,9 @@ describe('tokj reconcile', () => {
       expect(r.stdout).toBe('');
     }
     expect(snapshotFiles(path.join(cwd, '.ai_workflow'))).toEqual(before);
+    const help = await reconcile(['--help']);
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout).toContain('Examples:\n  $ tokj reconcile billing/openai-usage-*.json');
     // No report at all, a bad option: usage errors.
     expect((await reconcile([])).exitCode).toBe(2);
     expect((await reconcile([good, '--tolerance', 'lots'])).stderr).toContain('--tolerance takes dollars, a percent of the provider\'s amount, or both');
