@@ -24,8 +24,9 @@ import { dateLabel, DAY_MS, parseDateLabel } from '../report/calendar.js';
 import { Coverage } from './coverage.js';
 import type { DimensionMap, JournalTally } from './journal-side.js';
 import { displayModel, modelKey } from './model-names.js';
-import { ALL_MODELS, DRIFT_STATUSES, STATUSES, type ProviderSide, type Row, type Status, type Summary, type Tolerance } from './result.js';
-import type { BilledProvider, Dims, Fact, FactKind, ReportPage } from './types.js';
+import { ALL_MODELS, type ProviderSide, type Row, type Status, type Summary, type Tolerance } from './result.js';
+import { summarize } from './summarize.js';
+import { DIMENSION_PROVIDERS, type BilledProvider, type Dims, type Fact, type FactKind, type ReportPage } from './types.js';
 
 export interface CompareInput {
   pages: readonly ReportPage[];
@@ -108,11 +109,12 @@ export function compare(input: CompareInput): Comparison {
   }
   // A day with token lines of no model is compared whole.
   const whole = new Set(facts.filter((f) => (f.kind === 'usage' || f.charge === 'tokens') && f.model === null).map((f) => `${f.provider}\t${f.day}`));
-  const dimsKey = (dims: Dims): Dims => Object.fromEntries(input.maps.map((m) => [m.dimension, dims[m.dimension] ?? null]));
+  // A mapped dimension applies to the providers whose reports have it (project_id: OpenAI's).
+  const dimsKey = (provider: BilledProvider, dims: Dims): Dims => Object.fromEntries(input.maps.filter((m) => DIMENSION_PROVIDERS[m.dimension].includes(provider)).map((m) => [m.dimension, dims[m.dimension] ?? null]));
 
   const accs = new Map<string, Acc>();
   const accFor = (provider: BilledProvider, day: number, name: string, other: boolean, dims: Dims): Acc => {
-    const d = dimsKey(dims);
+    const d = dimsKey(provider, dims);
     const key = `${day}\t${provider}\t${other ? 1 : 0}\t${name}\t${JSON.stringify(d)}`;
     let acc = accs.get(key);
     if (acc === undefined) {
@@ -208,7 +210,7 @@ export function compare(input: CompareInput): Comparison {
     until: input.until ?? (days.length > 0 ? dateLabel(Math.max(...days)) : null),
     providers,
     rows,
-    summary: summarize(rows, input.tolerance, toolFees, notComparedCalls, notComparedCost),
+    summary: summarize(rows, { tolerance: input.tolerance, toolFees, notComparedCalls, notComparedCost }),
     notices,
   };
 }
@@ -247,7 +249,7 @@ function toRow(acc: Acc, model: string, input: CompareInput, knows: (p: BilledPr
     spellings: { journal: [...acc.journalNames].sort(), provider: [...acc.providerNames].sort() },
     unpriced_calls: acc.unpriced,
   };
-  if (input.maps.length > 0) row.dimensions = acc.dims as Record<string, string | null>;
+  if (Object.keys(acc.dims).length > 0) row.dimensions = acc.dims as Record<string, string | null>;
   return row;
 }
 
@@ -277,43 +279,6 @@ function judge(acc: Acc, side: ProviderSide, tolerance: Tolerance): Status {
   if (diff.abs().lte(allowed(tolerance, providerCost))) return 'match';
   if (known.length > 0) return 'price_drift';
   return diff.gt(0) ? 'missing_calls' : 'unknown_to_provider';
-}
-
-function summarize(rows: Row[], tolerance: Tolerance, toolFees: Money, notComparedCalls: number, notComparedCost: Money): Summary {
-  const statuses = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
-  for (const r of rows) statuses[r.status]++;
-  const tokenRows = rows.filter((r) => r.status !== 'other_charges');
-  // A provider total is given only when every row's provider side gives it: a sum over some
-  // rows set against the journal's over all would read as a difference that is not there.
-  const sumOf = (values: Array<number | null>): number | null => (values.some((v) => v === null) ? null : values.reduce<number>((a, v) => a + v!, 0));
-  const money = (values: Array<string | null>): Money => values.reduce<Money>((a, v) => (v === null ? a : a.plus(v)), ZERO);
-  const providerCosts = tokenRows.map((r) => r.provider_side.cost_usd);
-  const costKnown = providerCosts.every((c) => c !== null);
-  return {
-    rows: rows.length,
-    statuses,
-    drifting_rows: rows.filter((r) => DRIFT_STATUSES.has(r.status)).length,
-    journal: {
-      calls: tokenRows.reduce((a, r) => a + r.journal.calls, 0),
-      input_tokens: tokenRows.reduce((a, r) => a + r.journal.input_tokens, 0),
-      output_tokens: tokenRows.reduce((a, r) => a + r.journal.output_tokens, 0),
-      cache_read_tokens: tokenRows.reduce((a, r) => a + r.journal.cache_read_tokens, 0),
-      cost_usd: moneyToString(money(tokenRows.map((r) => r.journal.cost_usd))),
-      unpriced_calls: tokenRows.reduce((a, r) => a + r.unpriced_calls, 0),
-      tool_fees_usd: moneyToString(toolFees),
-    },
-    provider_side: {
-      requests: sumOf(tokenRows.map((r) => r.provider_side.requests)),
-      input_tokens: sumOf(tokenRows.map((r) => r.provider_side.input_tokens)),
-      output_tokens: sumOf(tokenRows.map((r) => r.provider_side.output_tokens)),
-      cache_read_tokens: sumOf(tokenRows.map((r) => r.provider_side.cache_read_tokens)),
-      cost_usd: costKnown ? moneyToString(money(providerCosts)) : null,
-      other_charges_usd: moneyToString(money(rows.filter((r) => r.status === 'other_charges').map((r) => r.provider_side.cost_usd))),
-    },
-    diff_usd: costKnown ? moneyToString(money(tokenRows.map((r) => r.diff_usd))) : null,
-    not_compared: { calls: notComparedCalls, cost_usd: moneyToString(notComparedCost) },
-    tolerance,
-  };
 }
 
 /** The UTC day number of an instant. */

@@ -7,10 +7,9 @@
  * `skipped` (its dollars are in the costs pages as other charges).
  */
 import type { ExactJson } from './exact-json.js';
-import { countField, dimsOf, stringField, type JsonObject } from './fields.js';
+import { countField, dimsOf, hasMoreOf, stringField, type JsonObject } from './fields.js';
 import { isOpenAiPage, openAiBuckets, openAiResults } from './openai-page.js';
 import type { ReportPage, ReportReader, Span, UsageFact } from './types.js';
-import { hasMoreOf } from './fields.js';
 
 const TOKEN_RESULTS = new Set(['organization.usage.completions.result', 'organization.usage.embeddings.result', 'organization.usage.moderations.result']);
 

@@ -17,6 +17,16 @@ export type BilledProvider = (typeof BILLED_PROVIDERS)[number];
 export const DIMENSIONS = ['project_id', 'api_key_id', 'workspace_id', 'user_id', 'api_key', 'workspace'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
+/** The providers whose reports carry each dimension: a mapped dimension applies to their rows only. */
+export const DIMENSION_PROVIDERS: Record<Dimension, readonly BilledProvider[]> = {
+  project_id: ['openai'],
+  user_id: ['openai'],
+  api_key_id: ['openai', 'anthropic'],
+  workspace_id: ['anthropic'],
+  api_key: ['anthropic'],
+  workspace: ['anthropic'],
+};
+
 /** A dimension's value on a report line; null when the line is not grouped by it (or is the default). */
 export type Dims = Partial<Record<Dimension, string | null>>;
 

@@ -9,7 +9,7 @@ import { allowed, compare } from '../../src/reconcile/compare.js';
 import { Coverage } from '../../src/reconcile/coverage.js';
 import { JournalTally, type DimensionMap } from '../../src/reconcile/journal-side.js';
 import { DEFAULT_TOLERANCE, parseTolerance } from '../../src/reconcile/options.js';
-import type { CostFact, Fact, ReportPage, UsageFact } from '../../src/reconcile/types.js';
+import type { BilledProvider, CostFact, Fact, ReportPage, UsageFact } from '../../src/reconcile/types.js';
 
 const DAY = 86_400_000;
 const at = (date: string): number => Date.parse(`${date}T00:00:00Z`);
@@ -26,12 +26,12 @@ const call = (date: string, provider: string, model: string, input: number, outp
 const usage = (date: string, model: string | null, requests: number | null, input: number, output: number): UsageFact => ({ kind: 'usage', provider: 'openai', date, model, requests, input_tokens: input, output_tokens: output, cache_read_tokens: 0, dims: {} });
 const cost = (date: string, model: string | null, amount: string, extra: Partial<CostFact> = {}): CostFact => ({ kind: 'cost', provider: 'openai', date, charge: 'tokens', model, label: `${model}, input`, amount: new Big(amount), quantity: null, dims: {}, ...extra });
 
-function page(facts: Fact[], kinds: Array<'usage' | 'cost'>, dates: string[]): ReportPage {
-  return { format: 'test', provider: 'openai', facts, spans: dates.flatMap((d) => kinds.map((kind) => ({ provider: 'openai' as const, kind, start: at(d), end: at(d) + DAY }))), hasMore: false, skipped: [] };
+function page(facts: Fact[], kinds: Array<'usage' | 'cost'>, dates: string[], provider: BilledProvider = 'openai'): ReportPage {
+  return { format: 'test', provider, facts, spans: dates.flatMap((d) => kinds.map((kind) => ({ provider, kind, start: at(d), end: at(d) + DAY }))), hasMore: false, skipped: [] };
 }
 
-function run(pages: ReportPage[], t: JournalTally, tolerance = DEFAULT_TOLERANCE, range: { since?: string; until?: string } = {}) {
-  return compare({ pages, journal: t, maps: [], since: range.since ?? null, until: range.until ?? null, tolerance, today: TODAY });
+function run(pages: ReportPage[], t: JournalTally, tolerance = DEFAULT_TOLERANCE, range: { since?: string; until?: string } = {}, maps: DimensionMap[] = []) {
+  return compare({ pages, journal: t, maps, since: range.since ?? null, until: range.until ?? null, tolerance, today: TODAY });
 }
 
 const statuses = (r: ReturnType<typeof run>): string[] => r.rows.map((row) => `${row.date} ${row.model}: ${row.status}`);
@@ -99,6 +99,35 @@ describe('compare', () => {
     const r = run([page([usage('2026-11-10', 'gpt-4o', 2, 1010, 110), cost('2026-11-10', 'gpt-4o', '0.01')], ['usage', 'cost'], ['2026-11-10'])], t);
     expect(statuses(r)).toEqual(['2026-11-10 gpt-4o: match']);
     expect(r.summary.journal).toMatchObject({ cost_usd: '0.01', tool_fees_usd: '0.025', unpriced_calls: 1 });
+  });
+
+  it('a mapped dimension splits the rows of the providers whose reports have it, and only theirs', () => {
+    const maps: DimensionMap[] = [{ dimension: 'project_id', label: 'project' }];
+    const t = journal(
+      [
+        call('2026-11-10', 'openai', 'gpt-4o', 100, 10, '0.1', { labels: { project: 'proj_a' } }),
+        call('2026-11-10', 'openai', 'gpt-4o', 200, 20, '0.2', { labels: {} }),
+        call('2026-11-10', 'anthropic', 'claude-sonnet-4-5', 300, 30, '0.3', { labels: { project: 'proj_a' } }),
+      ],
+      maps,
+    );
+    const inProject = (f: UsageFact | CostFact, project: string | null) => ({ ...f, dims: { project_id: project } });
+    const anthropic: Fact[] = [{ ...usage('2026-11-10', 'claude-sonnet-4-5-20250929', null, 300, 30), provider: 'anthropic' }, { ...cost('2026-11-10', 'claude-sonnet-4-5', '0.3'), provider: 'anthropic' }];
+    const r = run(
+      [
+        page([inProject(usage('2026-11-10', 'gpt-4o', 1, 100, 10), 'proj_a'), inProject(cost('2026-11-10', 'gpt-4o', '0.1'), 'proj_a'), inProject(usage('2026-11-10', 'gpt-4o', 1, 200, 20), null), inProject(cost('2026-11-10', 'gpt-4o', '0.2'), null)], ['usage', 'cost'], ['2026-11-10']),
+        page(anthropic, ['usage', 'cost'], ['2026-11-10'], 'anthropic'),
+      ],
+      t,
+      DEFAULT_TOLERANCE,
+      {},
+      maps,
+    );
+    expect(r.rows.map((row) => [row.provider, row.model, row.dimensions, row.status])).toEqual([
+      ['anthropic', 'claude-sonnet-4-5', undefined, 'match'],
+      ['openai', 'gpt-4o', { project_id: 'proj_a' }, 'match'],
+      ['openai', 'gpt-4o', { project_id: null }, 'match'],
+    ]);
   });
 
   it('a day counts when its buckets cover all of it, overlapping buckets once; hourly buckets that stop mid-day do not', () => {
