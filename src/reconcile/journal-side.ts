@@ -64,6 +64,8 @@ export class JournalTally {
   skipped = 0;
   private readonly utc = new ZoneDays('UTC');
   private readonly fields = emptyFields();
+  /** Model name -> its key (a journal spells few models, over many calls). */
+  private readonly keys = new Map<string, string>();
 
   constructor(private readonly maps: readonly DimensionMap[]) {}
 
@@ -103,7 +105,8 @@ export class JournalTally {
       dims[m.dimension] = typeof v === 'string' && v !== '' ? v : null;
     }
     const date = dateLabel(day);
-    const model = modelKey(f.model);
+    let model = this.keys.get(f.model);
+    if (model === undefined) this.keys.set(f.model, (model = modelKey(f.model)));
     const key = `${date}\t${provider}\t${model}\t${JSON.stringify(dims)}`;
     let cell = this.cells.get(key);
     if (cell === undefined) {
