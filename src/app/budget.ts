@@ -88,3 +88,15 @@ export function budgetAlert(b: BudgetStatus, about: { time: string; session: str
   const kind = b.state === 'exceeded' ? 'budget_exceeded' : 'budget_warning';
   return { ...about, kind, id: `${kind} ${b.scope}=${b.label} limit=${b.limit.toString()}`, value: b.spent.toString(), threshold: b.limit.toString(), average: '', message: budgetMessage(b) };
 }
+
+/**
+ * What `tokj status` says of a budget: "budget $1.00 — used $1.10 (110%), over by $0.10",
+ * "daily budget $25.00 (2026-11-24) — used $4.40 (17.6%), $20.60 left".
+ */
+export function budgetUsedText(b: BudgetStatus): string {
+  const what = b.scope === 'session' ? 'budget' : `${b.scope === 'day' ? 'daily' : 'monthly'} budget`;
+  const period = b.scope === 'session' ? '' : ` (${b.label})`;
+  const percent = b.limit.eq(0) ? '' : ` (${b.spent.times(100).div(b.limit).toFixed(1).replace(/\.0$/, '')}%)`;
+  const rest = b.spent.gt(b.limit) ? `over by ${formatUsd(b.spent.minus(b.limit))}` : `${formatUsd(b.limit.minus(b.spent))} left`;
+  return `${what} ${formatUsd(b.limit)}${period} — used ${formatUsd(b.spent)}${percent}, ${rest}`;
+}

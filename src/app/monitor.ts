@@ -7,6 +7,7 @@ import { checkAnomaly, type AnomalyVerdict, type Metric } from '../core/anomaly.
 import { formatCount, formatUsd } from '../core/money.js';
 import type { CallRecord } from '../ledger/record.js';
 import { readBackwards } from '../ledger/tail.js';
+import { plural } from '../views/format.js';
 
 export type SameKey = 'model' | 'agent' | 'operation';
 
@@ -71,18 +72,18 @@ export function sessionAlertId(metric: Metric, session: string, current?: Big): 
 }
 
 export function formatMetric(v: Big, metric: Metric): string {
-  return metric === 'cost' ? formatUsd(v) : `${formatCount(Number(v.round(0, Big.roundHalfUp)))} tokens`;
+  return metric === 'cost' ? formatUsd(v) : plural(Number(v.round(0, Big.roundHalfUp)), 'token');
 }
 
 const plain = (v: Big, metric: Metric): string => (metric === 'cost' ? formatUsd(v) : formatCount(Number(v.round(0, Big.roundHalfUp))));
 
 /** "HIGH USAGE ALERT: 12,000 tokens (3.0x threshold 3,630 = 3 x rolling average 1,210 of 10 calls)" */
-export function verdictMessage(verdict: AnomalyVerdict, metric: Metric, unit = 'calls'): string {
+export function verdictMessage(verdict: AnomalyVerdict, metric: Metric, unit: 'call' | 'session' = 'call'): string {
   if (verdict.kind === 'insufficient') {
-    return `not enough history: ${verdict.samples} comparable ${unit} (need ${verdict.needed}); no alert`;
+    return `not enough history: ${plural(verdict.samples, `comparable ${unit}`)} (need ${verdict.needed}); no alert`;
   }
   const m = verdict.multiplier;
-  const detail = `${m.toFixed(1)}x threshold ${plain(verdict.threshold, metric)} = ${m.toString()} x rolling average ${plain(verdict.average, metric)} of ${verdict.samples} ${unit}`;
+  const detail = `${m.toFixed(1)}x threshold ${plain(verdict.threshold, metric)} = ${m.toString()} x rolling average ${plain(verdict.average, metric)} of ${plural(verdict.samples, unit)}`;
   if (verdict.kind === 'alert') return `HIGH USAGE ALERT: ${formatMetric(verdict.value, metric)} (${detail})`;
   return `OK: ${formatMetric(verdict.value, metric)} is within the ${detail}`;
 }

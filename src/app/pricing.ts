@@ -7,7 +7,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { fingerprint } from '../core/fingerprint.js';
 import path from 'node:path';
-import { billCall, findPriceFile, loadPriceTable, loadToolFeeTable, resolveModel, snapshotDate, type PricedSubCall, type ResolvedPrice } from '../pricing/index.js';
+import { billCall, findPriceFile, loadPriceTable, loadToolFeeTable, resolveModel, similarModels, snapshotDate, type PricedSubCall, type ResolvedPrice } from '../pricing/index.js';
 import type { Usage } from '../core/usage.js';
 import type { JournalConfig } from './config.js';
 import { readJson, writeJson } from './state-store.js';
@@ -100,9 +100,13 @@ function priceFileIdentity(): string {
   }
 }
 
+/** Unpriced, the names it may be a misspelling of ("gpt4o": gpt-4o), and how to add a price. */
 export function unpricedHint(provider: string, model: string, configFile: string): string {
+  const table = loadPriceTable();
+  const near = similarModels(table, provider, model);
+  const guess = near.length === 0 ? '' : `Did you mean ${near.join(' or ')}? `;
   return (
-    `no price for ${provider}/${model} (price table: LiteLLM ${snapshotDate(loadPriceTable())}); recorded as unpriced. ` +
-    `To price it, add a row to the "Custom Prices" table in ${configFile} (Provider, Model, Input $/1M, Output $/1M).`
+    `no price for ${provider}/${model} (price table: LiteLLM ${snapshotDate(table)}); recorded as unpriced. ${guess}` +
+    `To price ${model}, add a row to the "Custom Prices" table in ${configFile} (Provider, Model, Input $/1M, Output $/1M).`
   );
 }

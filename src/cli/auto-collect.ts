@@ -4,7 +4,7 @@
  * memory; with --tee the bytes are copied to standard output unchanged as they arrive.
  */
 import { createReadStream } from 'node:fs';
-import { rejectedInput } from '../core/errors.js';
+import { rejectedInput, usageError } from '../core/errors.js';
 import { createCollector } from '../ingest/collector.js';
 import type { CallOutcome } from '../providers/types.js';
 import { ioError } from '../io/fs.js';
@@ -40,6 +40,16 @@ function stdoutTee(): (chunk: Buffer) => Promise<void> {
 export async function autoCollect(files: string[], options: CollectOptions, ctx: Ctx): Promise<number> {
   const tee = options.tee ? stdoutTee() : null;
   const outcomes: CallOutcome[] = [];
+  // Nothing piped in and no files: reading the terminal would wait, silently, for a paste.
+  // (An explicit `-` still reads it: that is asking to paste.)
+  if (files.length === 0 && (ctx.stdin as { isTTY?: boolean }).isTTY === true) {
+    throw usageError(
+      'auto-collect reads provider responses from standard input, and nothing is piped into it (it is this terminal). ' +
+        'Pipe a response in (`curl -sS … | tokj auto-collect`, `tokj auto-collect < response.json`), name files (`tokj auto-collect responses/*.json`), ' +
+        'or run a command through `tokj wrap -- CMD …`.',
+      'stdin_is_terminal',
+    );
+  }
   if (files.length === 0 || (files.length === 1 && files[0] === '-')) {
     // (loops, not push(...found): hundreds of thousands of responses overflow the stack)
     for (const o of await collectStream(ctx.stdin, options, tee)) outcomes.push(o);

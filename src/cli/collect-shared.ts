@@ -16,7 +16,7 @@ import { PriceBook } from '../app/pricing.js';
 import { recordCalls, resolveSession, type CallInput, type RecordOutcome } from '../app/record.js';
 import { JournalTxn } from '../app/txn.js';
 import { billCall, loadPriceTable, loadToolFeeTable, resolveModel } from '../pricing/index.js';
-import { totalCostText } from '../views/format.js';
+import { plural, totalCostText } from '../views/format.js';
 import { parseLabels } from './args.js';
 import { existingLayout, relativeToCwd, txnContext, type Ctx, type DirOption } from './context.js';
 
@@ -88,7 +88,7 @@ export function acceptOutcomes(outcomes: CallOutcome[], options: CollectOptions,
   for (const o of bad) ctx.err(`skipped ${describeFailure(o, outcomes.length)}`);
   if (unbilled.length > 0) ctx.err(unbilledNotice(unbilled));
   if (good.length === 0 && unbilled.length > 0 && bad.length === 0) return good;
-  if (good.length === 0) throw rejectedInput(`none of the ${outcomes.length} calls could be recorded`, bad[0]?.code ?? 'rejected');
+  if (good.length === 0) throw rejectedInput(`none of the ${plural(outcomes.length, 'call')} could be recorded`, bad[0]?.code ?? 'rejected');
   return good;
 }
 
@@ -100,7 +100,7 @@ function unbilledNotice(unbilled: FailedOutcome[]): string {
   const byReason = new Map<string, number>();
   for (const o of unbilled) byReason.set(o.reason ?? 'failed', (byReason.get(o.reason ?? 'failed') ?? 0) + 1);
   const reasons = [...byReason].map(([r, n]) => `${r}: ${n}`).join(', ');
-  return `${unbilled.length} batch line${unbilled.length === 1 ? '' : 's'} not billed (${reasons}); not recorded`;
+  return `${plural(unbilled.length, 'batch line')} not billed (${reasons}); not recorded`;
 }
 
 function toInput(call: ExtractedCall, options: CollectOptions, labels: Record<string, string>): CallInput {

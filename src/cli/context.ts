@@ -25,7 +25,7 @@ export interface DirOption {
 export function layoutFor(ctx: Ctx, options: DirOption): Layout {
   const layout = layoutOf(resolveRoot(options.dir, ctx.env, ctx.cwd));
   if (existsSync(layout.root) && !statSync(layout.root).isDirectory()) {
-    throw usageError(`${layout.root} is a file, not a journal directory: point --dir / TOKJ_DIR at an .ai_workflow directory`, 'not_a_journal');
+    throw usageError(`${layout.root} is a file, not a journal directory: point --dir / TOKJ_DIR at a project with an .ai_workflow, or at the .ai_workflow directory`, 'not_a_journal');
   }
   return layout;
 }
@@ -33,13 +33,15 @@ export function layoutFor(ctx: Ctx, options: DirOption): Layout {
 /** A command that reads or appends to a journal needs one that exists. */
 export function existingLayout(ctx: Ctx, options: DirOption): Layout {
   const layout = layoutFor(ctx, options);
+  // The command that creates this very journal (resolveRoot maps the path to itself).
+  const create = options.dir !== undefined || (ctx.env.TOKJ_DIR ?? '') !== '' ? `tokj init --dir ${layout.root}` : 'tokj init';
   if (!existsSync(layout.root)) {
-    throw usageError(`no journal at ${layout.root}: run \`tokj init\` first (or point --dir / TOKJ_DIR at an .ai_workflow directory)`, 'no_journal');
+    throw usageError(`no journal at ${layout.root}: run \`${create}\` first (or point --dir / TOKJ_DIR at a project with an .ai_workflow, or at the .ai_workflow directory)`, 'no_journal');
   }
-  // A directory that exists but is not a journal (--dir . in a project, a file) is refused
-  // before anything is created in it.
+  // A directory that exists but is not a journal (an .ai_workflow someone started by hand)
+  // is refused before anything is created in it.
   if (!statSync(layout.root).isDirectory() || !existsSync(path.join(layout.root, 'monitoring'))) {
-    throw usageError(`${layout.root} is not a tokj journal (no monitoring/ inside): point --dir / TOKJ_DIR at an .ai_workflow directory, or create one with \`tokj init --dir ${layout.root}\``, 'not_a_journal');
+    throw usageError(`${layout.root} is not a tokj journal (no monitoring/ inside): point --dir / TOKJ_DIR at a project with an .ai_workflow, or at the .ai_workflow directory, or create the journal with \`${create}\``, 'not_a_journal');
   }
   return layout;
 }

@@ -26,7 +26,7 @@ export function defineCoreCommands(program: Command, ctx: Ctx, exit: ExitBox): v
       await init({ session, provider, model }, options, ctx);
     });
 
-  withDir(program.command('record').argument('<input>', 'input (prompt) tokens, cache reads and writes included').argument('<output>', 'output tokens, reasoning included').argument('[provider]').argument('[model]').argument('[note]'))
+  withDir(program.command('record').argument('<input>', 'input (prompt) tokens, cache reads and writes included').argument('<output>', 'output tokens, reasoning included').argument('[provider]', 'provider (or a model alone: its provider is read from the price table)').argument('[model]').argument('[note]'))
     .description("record one model call's usage into the session")
     .option('--session <id>', 'session (default: $TOKJ_SESSION, else the only active session)')
     .option('--provider <name>', "provider (default: the session's)")

@@ -7,12 +7,13 @@
 import { EXIT } from '../core/errors.js';
 import { diagnose, type Problem } from '../app/doctor.js';
 import { JournalTxn } from '../app/txn.js';
+import { plural } from '../views/format.js';
 import { existingLayout, txnContext, type Ctx, type DirOption } from './context.js';
 
 export async function rebuild(options: DirOption, ctx: Ctx): Promise<void> {
   const layout = existingLayout(ctx, options);
   const sessions = await JournalTxn.run(txnContext(ctx, layout), (txn) => txn.journal.sessions, { fromScratch: true });
-  ctx.out(`Rebuilt ${sessions} session view${sessions === 1 ? '' : 's'} and the journal from the ledger.`);
+  ctx.out(`Rebuilt ${plural(sessions, 'session view')} and the journal from the ledger.`);
 }
 
 function print(problems: Problem[], ctx: Ctx): void {
@@ -27,7 +28,7 @@ export async function doctor(options: DirOption & { fix?: boolean; json?: boolea
     await JournalTxn.run(txnContext(ctx, layout), () => undefined, { fromScratch: true });
     const before = problems.length;
     ({ problems, pending } = await diagnose(layout));
-    ctx.err(`doctor --fix: repaired ${before - problems.length} problem(s)`);
+    ctx.err(`doctor --fix: repaired ${plural(before - problems.length, 'problem')}`);
   }
   const waiting = pending === 0 ? '' : ` ${pending} ledger line${pending === 1 ? ' is' : 's are'} not applied yet (another host's, or an interrupted command's): the next tokj command applies them.`;
   if (options.json) ctx.out(JSON.stringify({ clean: problems.length === 0, problems, pending_lines: pending }));

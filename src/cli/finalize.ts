@@ -1,10 +1,9 @@
 import { usageError } from '../core/errors.js';
-import { formatCount } from '../core/money.js';
 import type { SessionState } from '../core/session-state.js';
 import type { SessionEndEvent } from '../ledger/record.js';
 import { requireActive, resolveSession } from '../app/record.js';
 import { JournalTxn } from '../app/txn.js';
-import { totalCostText } from '../views/format.js';
+import { plural, totalCostText } from '../views/format.js';
 import { existingLayout, relativeToCwd, txnContext, type Ctx, type DirOption } from './context.js';
 
 export interface FinalizeOptions extends DirOption {
@@ -39,7 +38,7 @@ export async function finalize(notes: string | undefined, options: FinalizeOptio
   const t = session.totals;
   if (options.json) ctx.out(JSON.stringify({ session: session.session, status: session.status, ended: session.ended, ...t }));
   else {
-    ctx.out(`Finalized ${session.session} (${session.status}): ${formatCount(t.calls)} calls, ${formatCount(t.total_tokens)} tokens, ${totalCostText(t)}`);
+    ctx.out(`Finalized ${session.session} (${session.status}): ${plural(t.calls, 'call')}, ${plural(t.total_tokens, 'token')}, ${totalCostText(t)}`);
     ctx.out(`Session log: ${relativeToCwd(ctx, `${layout.sessionsDir}/${session.session}.md`)}`);
   }
   return session;

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { claudeConfigDirs, defaultClaudeProjectDirs, newClaudeCodeStats, readClaudeCode, readSeedMarkdown, type ClaudeCodeStats, type ImportRecord } from '../importers/index.js';
 import { readImportMemo, writeImportMemo } from '../app/import-memo.js';
 import { formatCount } from '../core/money.js';
+import { plural } from '../views/format.js';
 import { parseMoney } from '../core/money.js';
 import type { SessionEndEvent, SessionStartEvent, CallRecord } from '../ledger/record.js';
 import { readConfig } from '../app/config.js';
@@ -219,7 +220,7 @@ export async function importRecords(sourceArg: string | undefined, options: Impo
   if (parsed.length === 0 && (unchanged > 0 || heldBack > 0)) {
     // Nothing new since the last import: not an error (a daily import finds this often).
     if (options.json) ctx.out(JSON.stringify({ imported: 0, duplicates: 0, sessions: 0, sessions_created: 0, unchanged_transcripts: unchanged, held_back: heldBack }));
-    else ctx.out(`Imported 0 calls: ${[...(unchanged > 0 ? [`${formatCount(unchanged)} transcript${unchanged === 1 ? '' : 's'} unchanged since the last import (not read again)`] : []), ...(heldBack > 0 ? [heldBackText(heldBack)] : [])].join('; ')}.`);
+    else ctx.out(`Imported 0 calls: ${[...(unchanged > 0 ? [`${plural(unchanged, 'transcript')} unchanged since the last import (not read again)`] : []), ...(heldBack > 0 ? [heldBackText(heldBack)] : [])].join('; ')}.`);
     return;
   }
   if (parsed.length === 0) throw rejectedInput(`${source === '-' ? 'standard input' : source} holds no records`, 'empty_input');
@@ -233,7 +234,7 @@ export async function importRecords(sourceArg: string | undefined, options: Impo
   ensureLayout(layout);
   const config = await readConfig(layout);
   // Writing a big import (ledger, a file per session) takes seconds: say so on a terminal.
-  const status = process.stderr.isTTY && parsed.length >= 10_000 ? `tokj import: writing ${formatCount(parsed.length)} calls in ${formatCount(bySession.size)} sessions to the journal…` : null;
+  const status = process.stderr.isTTY && parsed.length >= 10_000 ? `tokj import: writing ${plural(parsed.length, 'call')} in ${plural(bySession.size, 'session')} to the journal…` : null;
   if (status !== null) process.stderr.write(status);
   let written = 0;
   let duplicates = 0;
@@ -284,13 +285,13 @@ export async function importRecords(sourceArg: string | undefined, options: Impo
   const summary = { imported: written, duplicates, sessions: bySession.size, sessions_created: created, ...(claude ? { unchanged_transcripts: unchanged, held_back: heldBack } : {}) };
   if (options.json) ctx.out(JSON.stringify(summary));
   else {
-    const skippedFiles = unchanged > 0 ? ` ${formatCount(unchanged)} transcript${unchanged === 1 ? '' : 's'} unchanged since the last import were not read again.` : '';
+    const skippedFiles = unchanged > 0 ? ` ${plural(unchanged, 'transcript')} unchanged since the last import ${unchanged === 1 ? 'was' : 'were'} not read again.` : '';
     const held = heldBack > 0 ? ` ${heldBackText(heldBack)[0]!.toUpperCase()}${heldBackText(heldBack).slice(1)}.` : '';
-    ctx.out(`Imported ${formatCount(written)} calls into ${formatCount(bySession.size)} sessions (${formatCount(created)} new, ${formatCount(duplicates)} duplicates skipped).${skippedFiles}${held}`);
+    ctx.out(`Imported ${plural(written, 'call')} into ${plural(bySession.size, 'session')} (${formatCount(created)} new, ${plural(duplicates, 'duplicate')} skipped).${skippedFiles}${held}`);
   }
 }
 
 /** Responses not recorded yet because Claude Code may still be writing them (read.ts). */
 function heldBackText(n: number): string {
-  return `${formatCount(n)} response${n === 1 ? '' : 's'} still being written held back (a later import records ${n === 1 ? 'it' : 'them'} with the final counts)`;
+  return `${plural(n, 'response')} still being written held back (a later import records ${n === 1 ? 'it' : 'them'} with the final counts)`;
 }

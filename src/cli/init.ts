@@ -2,10 +2,13 @@ import { createRequire } from 'node:module';
 import { fingerprint } from '../core/fingerprint.js';
 import { usageError } from '../core/errors.js';
 import type { SessionStartEvent } from '../ledger/record.js';
+import { readConfig } from '../app/config.js';
 import { ensureLayout } from '../app/layout.js';
+import { mayBeModelName, placeModelName } from '../app/model-args.js';
 import { JournalTxn } from '../app/txn.js';
 import { checkSessionId } from '../io/paths.js';
 import { parseLabels, parseUsdArg } from './args.js';
+import { plural } from '../views/format.js';
 import { layoutFor, relativeToCwd, txnContext, type Ctx, type DirOption } from './context.js';
 
 export interface InitOptions extends DirOption {
@@ -41,7 +44,13 @@ export async function init(args: { session?: string; provider?: string; model?: 
   const budget = options.budget === undefined ? null : parseUsdArg(options.budget, '--budget');
   const labels = parseLabels(options.label);
   const layout = layoutFor(ctx, options);
+  // `tokj init s gpt-4o`: a model where the provider goes. Settled before anything is created.
+  const given = { provider: args.provider, model: args.model };
+  const named = mayBeModelName(given)
+    ? placeModelName(given, { userPrices: (await readConfig(layout)).prices, example: (p, m) => `tokj init ${session} ${p} ${m}` })
+    : given;
   const created = ensureLayout(layout);
+  let othersActive: string[] = [];
   await JournalTxn.run(txnContext(ctx, layout), async (txn) => {
     const existing = txn.session(session);
     if (existing) {
@@ -57,21 +66,34 @@ export async function init(args: { session?: string; provider?: string; model?: 
       id: `${session}:start`,
       timestamp: now.toISOString(),
       session,
-      provider: args.provider ?? null,
-      model: args.model ?? null,
+      provider: named.provider ?? null,
+      model: named.model ?? null,
       agent: options.agent ?? null,
       budget_usd: budget,
       labels,
     };
     await txn.preflight([]);
     txn.append([event]);
+    othersActive = txn.journal.active_sessions.filter((id) => id !== session);
   });
   if (options.export) ctx.out(`export TOKJ_SESSION=${session}`);
   else ctx.out(session);
   if (!options.quiet) {
     if (created.length > 0) ctx.err(`Created ${relativeToCwd(ctx, layout.root)} from templates.`);
-    const what = args.provider || args.model ? ` (${args.provider ?? '?'}/${args.model ?? '?'})` : '';
+    const what = named.provider || named.model ? ` (${named.provider ?? '?'}/${named.model ?? '?'})` : '';
     ctx.err(`Started session ${session}${what}: ${relativeToCwd(ctx, `${layout.sessionsDir}/${session}.md`)}`);
   }
+  // With --export the caller's shell gets TOKJ_SESSION; otherwise a bare `tokj record` no
+  // longer knows which session it is for. Said even with --quiet: scripts are who it breaks.
+  if (othersActive.length > 0 && !options.export) ctx.err(otherSessionsWarning(session, othersActive));
   return session;
+}
+
+export function otherSessionsWarning(session: string, others: string[]): string {
+  const shown = others.slice(0, 5).join(', ') + (others.length > 5 ? `, … (${plural(others.length, 'session')} in all)` : '');
+  const verb = others.length === 1 ? 'is' : 'are';
+  return (
+    `warning: ${plural(others.length, 'other session')} ${verb} active (${shown}): a bare \`tokj record\` now fails as ambiguous. ` +
+    `Name the session: \`tokj record … --session ${session}\`, or export TOKJ_SESSION=${session} (\`eval "$(tokj init --export …)"\` does it).`
+  );
 }

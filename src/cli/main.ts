@@ -10,7 +10,7 @@ import { autoCollect } from './auto-collect.js';
 import type { CollectOptions } from './collect-shared.js';
 import { count } from './count.js';
 import { demo } from './demo.js';
-import { wrap } from './wrap.js';
+import { checkWrapArgs, wrap } from './wrap.js';
 import { budgetCheck } from './budget.js';
 import { configGet, configList, configSet } from './config.js';
 import { monitor } from './monitor.js';
@@ -200,5 +200,10 @@ ${examples('tokj monitor || notify-me', 'tokj monitor 12000 3', 'tokj monitor --
 
 export async function runFull(argv: string[], ctx: Ctx): Promise<number> {
   const exit: ExitBox = { code: undefined };
-  return runProgram(buildProgram(ctx, exit), exit, argv, ctx);
+  const program = buildProgram(ctx, exit);
+  // Before wrap parses its words: commander would fail on (or take) the command's options.
+  program.hook('preSubcommand', (_root, sub) => {
+    if (sub.name() === 'wrap') checkWrapArgs(argv.slice(argv.indexOf('wrap') + 1), sub);
+  });
+  return runProgram(program, exit, argv, ctx);
 }

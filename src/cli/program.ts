@@ -11,7 +11,7 @@ import type { Ctx } from './context.js';
 export const examples = (...lines: string[]): string => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 
 export function withDir(cmd: Command): Command {
-  return cmd.option('--dir <path>', 'the .ai_workflow directory (default: $TOKJ_DIR, else the nearest .ai_workflow walking up, else ./.ai_workflow)');
+  return cmd.option('--dir <path>', 'the journal: an .ai_workflow directory, or a project holding one (default: $TOKJ_DIR, else the nearest .ai_workflow walking up, else one at the git repository root, else ./.ai_workflow)');
 }
 
 /** An exit code a command chose for itself (monitor's alert, wrap passing on its child's). */

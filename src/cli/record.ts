@@ -4,6 +4,7 @@ import { trace } from '../io/trace.js';
 import { formatCount, formatUsd } from '../core/money.js';
 import { readConfig } from '../app/config.js';
 import { PriceBook } from '../app/pricing.js';
+import { placeModelName } from '../app/model-args.js';
 import { recordCalls, resolveSession, type RecordOutcome } from '../app/record.js';
 import { JournalTxn } from '../app/txn.js';
 import { totalCostText } from '../views/format.js';
@@ -71,13 +72,18 @@ export async function record(args: RecordArgs, options: RecordOptions, ctx: Ctx)
   let checks: AfterRecordResult | undefined;
   const [outcome] = await JournalTxn.run(txnContext(ctx, layout), async (txn) => {
     session = resolveSession(txn, options.session, ctx.env);
+    // `tokj record 1000 100 gpt-4o`: a model where the provider goes.
+    const named = placeModelName(
+      { provider: args.provider ?? options.provider, model: args.model ?? options.model },
+      { providers: [session.provider], userPrices: config.prices, example: (p, m) => `tokj record ${args.input} ${args.output} ${p} ${m}` },
+    );
     const outcomes = await recordCalls(
       txn,
       session,
       [
         {
-          provider: args.provider ?? options.provider,
-          model: args.model ?? options.model,
+          provider: named.provider,
+          model: named.model,
           usage: { inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, ...billing },
           agent: options.agent,
           operation: options.operation,

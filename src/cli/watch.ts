@@ -7,10 +7,10 @@ import path from 'node:path';
 import Big from 'big.js';
 import type { JournalState } from '../core/journal-state.js';
 import { modelsInOrder, type SessionState } from '../core/session-state.js';
-import { formatCount, formatUsd } from '../core/money.js';
+import { formatUsd } from '../core/money.js';
 import { sessionStatePath, type Layout } from '../app/layout.js';
 import { readJson } from '../app/state-store.js';
-import { totalCostText } from '../views/format.js';
+import { plural, totalCostText } from '../views/format.js';
 import type { Ctx } from './context.js';
 
 const BAR = 24;
@@ -33,14 +33,14 @@ export function renderSnapshot(layout: Layout, now: Date, color: boolean): strin
     const s = readJson<SessionState>(sessionStatePath(layout, id));
     if (!s) continue;
     const t = s.totals;
-    lines.push('', `${id}  ${formatCount(t.calls)} calls  ${formatCount(t.total_tokens)} tokens  ${totalCostText(t)}`);
+    lines.push('', `${id}  ${plural(t.calls, 'call')}  ${plural(t.total_tokens, 'token')}  ${totalCostText(t)}`);
     if (s.budget_usd !== null) {
       const spent = new Big(t.cost_usd);
       const limit = new Big(s.budget_usd);
       lines.push(`  budget ${bar(spent, limit, color)} ${formatUsd(spent)} of ${formatUsd(limit)}`);
     }
-    for (const m of modelsInOrder(s)) lines.push(`  model ${m.provider}/${m.model}: ${formatCount(m.calls)} calls, ${totalCostText(m)}`);
-    for (const [agent, a] of Object.entries(s.by_agent)) lines.push(`  agent ${agent}: ${formatCount(a.calls)} calls, ${totalCostText(a)}`);
+    for (const m of modelsInOrder(s)) lines.push(`  model ${m.provider}/${m.model}: ${plural(m.calls, 'call')}, ${totalCostText(m)}`);
+    for (const [agent, a] of Object.entries(s.by_agent)) lines.push(`  agent ${agent}: ${plural(a.calls, 'call')}, ${totalCostText(a)}`);
   }
   return lines;
 }

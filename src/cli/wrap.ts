@@ -4,6 +4,7 @@
  * exit code. A usage problem is reported on stderr and changes the exit code only with
  * --strict (then 3).
  */
+import type { Command } from 'commander';
 import { EXIT, TokjError, usageError } from '../core/errors.js';
 import { createCollector } from '../ingest/collector.js';
 import { acceptOutcomes, recordCollected, type CollectOptions } from './collect-shared.js';
@@ -40,4 +41,35 @@ export async function wrap(command: string[], options: WrapOptions, ctx: Ctx): P
     if (options.strict) return EXIT.rejected;
   }
   return exitCode;
+}
+
+const SHELL_SAFE = /^[\w@%+=:,./-]+$/;
+const shellWord = (word: string): string => (SHELL_SAFE.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * `tokj wrap curl -s URL`: without `--`, the wrapped command's options are read as wrap's
+ * own (commander fails on `-s` as an unknown option, and would silently take a `--json` or
+ * `--model` meant for the command). Refused, exit 2, with the line to type instead. `args`
+ * are the words after `wrap`; `cmd` is wrap's command, for which of its options take a value.
+ */
+export function checkWrapArgs(args: readonly string[], cmd: Command): void {
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i]!;
+    if (word === '--') return;
+    if (word.startsWith('-') && word !== '-') {
+      const name = word.includes('=') ? word.slice(0, word.indexOf('=')) : word;
+      const option = cmd.options.find((o) => o.long === name || o.short === name);
+      if (!option) return; // wrap's own unknown option, before any command: commander says so
+      if ((option.required || option.optional) && !word.includes('=')) i += 1;
+      continue;
+    }
+    // The command starts here: an option-like word after it and before a `--` is ambiguous.
+    const rest = args.slice(i + 1);
+    const end = rest.indexOf('--');
+    const options = (end < 0 ? rest : rest.slice(0, end)).filter((w) => w.startsWith('-') && w !== '-');
+    if (options.length === 0) return;
+    const line = ['tokj', 'wrap', ...args.slice(0, i), '--', ...args.slice(i)].map(shellWord).join(' ');
+    const what = options.length === 1 ? 'an option' : 'options';
+    throw usageError(`wrap: ${options.join(' ')} would be read as ${what} of tokj wrap, not of ${word}: put -- before the command: ${line}`, 'wrap_needs_dashes');
+  }
 }

@@ -3,7 +3,7 @@
  * `[A-Za-z0-9._-]{1,128}` (and not `.`/`..`), so a file name built from one never leaves
  * its folder; writes refuse to go through a symlink that points outside the journal.
  */
-import { existsSync, lstatSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { TokjError, EXIT, usageError } from '../core/errors.js';
 
@@ -21,16 +21,48 @@ export function checkSessionId(id: string): string {
   return id;
 }
 
-/** --dir, then $TOKJ_DIR, then the nearest .ai_workflow walking up, else ./.ai_workflow. */
+/**
+ * The journal a command works on: --dir, then $TOKJ_DIR (see journalAt); else the nearest
+ * .ai_workflow walking up from cwd; else one at the root of the git repository cwd is in
+ * (a `tokj init` in a subfolder must not start a second journal there); else ./.ai_workflow.
+ */
 export function resolveRoot(dirOption: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
   const explicit = dirOption ?? env.TOKJ_DIR;
-  if (explicit !== undefined && explicit !== '') return path.resolve(cwd, explicit);
+  if (explicit !== undefined && explicit !== '') return journalAt(path.resolve(cwd, explicit));
   for (let dir = cwd; ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, WORKFLOW_DIR);
     if (existsSync(candidate)) return candidate;
     if (path.dirname(dir) === dir) break;
   }
-  return path.join(cwd, WORKFLOW_DIR);
+  return path.join(gitRoot(cwd) ?? cwd, WORKFLOW_DIR);
+}
+
+/**
+ * What a --dir / TOKJ_DIR path names. The journal itself when it is called .ai_workflow, is
+ * a journal already (has monitoring/: one kept under another name) or does not exist yet (a
+ * new journal under the name given). Any other existing directory is a project folder, and
+ * its journal is <dir>/.ai_workflow: so `--dir .` in a project finds the project's journal,
+ * and `tokj init --dir <project>` never writes the journal's files (README.md,
+ * .gitattributes …) into the project itself. journalAt(journalAt(x)) === journalAt(x).
+ */
+export function journalAt(dir: string): string {
+  if (path.basename(dir) === WORKFLOW_DIR || !existsSync(dir) || !isDirectory(dir) || existsSync(path.join(dir, 'monitoring'))) return dir;
+  return path.join(dir, WORKFLOW_DIR);
+}
+
+function isDirectory(p: string): boolean {
+  return statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+/**
+ * The working tree root of the git repository dir is in: the nearest directory walking up
+ * with a `.git` entry (a directory, or a file in worktrees and submodules). No git process.
+ */
+export function gitRoot(dir: string): string | null {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, '.git'))) return d;
+    if (path.dirname(d) === d) return null;
+  }
 }
 
 /**

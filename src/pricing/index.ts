@@ -1,6 +1,9 @@
 export { computeCost, computeCostUsd, longContextTier, validateUsage, type Cost, type CostParts } from './cost.js';
 export { canonicalProvider } from './names.js';
-export { resolveModel, type ModelQuery } from './resolve.js';
+export { entriesNamed, resolveModel, type ModelQuery, type NamedEntry } from './resolve.js';
+export { closestNames, editDistance, modelNamesOf, similarModels } from './did-you-mean.js';
+export { canStandIn, compareGenerations, modelFamily, type ModelFamily } from './family.js';
+export { guessProvider, isProviderName, providerName, type ProviderGuess } from './provider-of.js';
 export { billCall, type Bill, type BillContext, type PricedSubCall } from './bill.js';
 export { findPriceFile, loadPriceTable, loadToolFeeTable, parsePriceTable, parseToolFeeTable, snapshotDate } from './table.js';
 export { feeFamily, toolFees, type ToolFee, type ToolFeeRow, type ToolFeeTable, type ToolFees } from './tool-fees.js';

@@ -105,6 +105,15 @@ const MAKERS = [
 ];
 export const HOST_RANK = 100;
 
+/**
+ * The kind of seller a rank stands for: the model maker's own API (Google's two included),
+ * another provider's own key for the model (Vertex's Claude, Bedrock's `anthropic.…` ids),
+ * or a host or gateway reselling it.
+ */
+export function providerClass(rank: number): 'maker' | 'other' | 'host' {
+  return rank < MAKERS.length ? 'maker' : rank < HOST_RANK ? 'other' : 'host';
+}
+
 export function providerRank(litellmProvider: string, prefixed: boolean): number {
   const i = MAKERS.indexOf(litellmProvider);
   if (i >= 0) return i;

@@ -234,3 +234,36 @@ export function resolveModel(table: PriceTable, query: ModelQuery, overrides: re
   }
   return best ? found(table, best.item.key, best.item.entry, best.kind) : null;
 }
+
+/** A table entry a model name denotes, as resolveModel weighs it. */
+export interface NamedEntry {
+  key: string;
+  entry: PriceEntry;
+  /** The provider a `<provider>/` prefix or `models/` path in the name implies, if any. */
+  implied?: string;
+  /** Preference when no hint decides (names.ts providerRank, providerClass). */
+  rank: number;
+}
+
+/**
+ * Every priced entry the name denotes, without a provider to choose among them: the names
+ * that are the same model (any case, a provider prefix added or removed), else, when there
+ * are none, the derived ones (a dated snapshot's base, a Vertex @version's base). Local
+ * runtimes' $0 entries are never among them.
+ */
+export function entriesNamed(table: PriceTable, model: string): NamedEntry[] {
+  if (model.trim() === '') return [];
+  const index = indexTable(table);
+  const q = parseQuery({ model }, index.prefixes);
+  const out = new Map<string, NamedEntry>();
+  const add = (item: Indexed): void => {
+    if (!out.has(item.key)) out.set(item.key, { key: item.key, entry: item.entry, rank: item.rank, ...(q.implied ? { implied: q.implied } : {}) });
+  };
+  for (const v of q.identity) {
+    for (const item of index.byKey.get(v.name) ?? []) add(item);
+    for (const item of index.byBare.get(v.name) ?? []) add(item);
+  }
+  if (out.size > 0) return [...out.values()];
+  for (const v of q.derived) for (const item of [...(index.byKey.get(v.name) ?? []), ...(index.byBare.get(v.name) ?? [])]) add(item);
+  return [...out.values()];
+}

@@ -1,7 +1,8 @@
 /**
  * Suggestions computed from the report's own totals, each with the dollars at stake:
- * - cheaper model: the same tokens priced on the cheapest other chat model of the same
- *   provider in the shipped table (not deprecated, not a fine-tune, not free, and taking
+ * - cheaper model: the same tokens priced on the cheapest model that may stand in for it
+ *   (pricing/family.ts: the same provider and family, the same purposes, not older, not a
+ *   preview; not deprecated by the report's day, not a fine-tune, not free, and taking
  *   prompts as long as the largest one seen), at base rates;
  * - heavy operation: an operation whose calls average more than twice the overall tokens
  *   per call (with at least MIN_OPERATION_CALLS calls): what its calls cost above the average;
@@ -9,11 +10,15 @@
  *   LARGE_PROMPT_TOKENS tokens reading less than 10% of them from the cache: the saving if
  *   half of that input were cache reads at the model's cache-read rate;
  * - retries: what calls with attempt N or N/M, N > 1, cost.
+ * A suggestion is made only when it saves at least MIN_SAVING_USD and MIN_SAVING_PERCENT of
+ * what it is about (the model's, operation's or agent's cost; for retries, the whole spend):
+ * a fraction of a cent, or a few percent of a large bill, is not worth acting on.
  * Money is exact except where a ratio is involved (heavy operations), rounded to 1e-6 USD.
  */
 import Big from 'big.js';
 import { formatCount, formatUsd, moneyToString, parseRate, ZERO, type Money } from '../core/money.js';
-import { resolveModel, type PriceEntry, type PriceTable, type UserPrice } from '../pricing/index.js';
+import { canStandIn, resolveModel, type PriceEntry, type PriceTable, type UserPrice } from '../pricing/index.js';
+import { plural } from '../views/format.js';
 import { LARGE_PROMPT_TOKENS, type Aggregator } from './aggregate.js';
 import type { Tally } from './tally.js';
 import type { Suggestion } from './types.js';
@@ -23,6 +28,14 @@ export const HEAVY_FACTOR = 2;
 export const MIN_CACHE_CALLS = 10;
 /** Cache reads below this share of large prompts' input count as "low". */
 export const LOW_CACHE_SHARE = 0.1;
+/** The least a suggestion must save, in USD and as a percentage of what it is about. */
+export const MIN_SAVING_USD = '0.01';
+export const MIN_SAVING_PERCENT = 5;
+
+/** Is saving `saving` of `of` worth a suggestion? */
+export function worthSaying(saving: Money, of: Money): boolean {
+  return saving.gte(MIN_SAVING_USD) && saving.times(100).gte(of.times(MIN_SAVING_PERCENT));
+}
 
 export interface SuggestionsInput {
   agg: Aggregator;
@@ -102,15 +115,17 @@ function cheaperModels({ agg, table, today, userPrices = [] }: SuggestionsInput)
       let best: { c: Candidate; cost: Money } | null = null;
       for (const c of alternatives(table, price.entry.litellm_provider, today, cache)) {
         if (c.key === price.key || (c.entry.max_input_tokens !== undefined && c.entry.max_input_tokens < m.maxInput)) continue;
+        if (!canStandIn(price.key, c.key)) continue;
         const cost = costAt(m, c.rates);
         const order = best === null ? -1 : cost.cmp(best.cost) || c.key.length - best.c.key.length || (c.key < best.c.key ? -1 : 1);
         if (order < 0) best = { c, cost };
       }
       if (best === null || best.cost.gte(actual)) continue;
       const saving = actual.minus(best.cost);
+      if (!worthSaying(saving, actual)) continue;
       out.push({
         kind: 'cheaper-model',
-        text: `${m.model} (${m.provider}): ${formatCount(m.calls)} calls cost ${formatUsd(actual)}; the same tokens on ${best.c.key} would have cost ${formatUsd(best.cost)}, ${formatUsd(saving)} less (${percent(saving, actual)}), where it does the job well enough.`,
+        text: `${m.model} (${m.provider}): ${plural(m.calls, 'call')} cost ${formatUsd(actual)}; the same tokens on ${best.c.key} would have cost ${formatUsd(best.cost)}, ${formatUsd(saving)} less (${percent(saving, actual)}), where it does the job well enough.`,
         saving_usd: moneyToString(saving),
         detail: { provider: m.provider, model: m.model, calls: m.calls, cost_usd: moneyToString(actual), alternative: best.c.key, alternative_cost_usd: moneyToString(best.cost) },
       });
@@ -136,9 +151,10 @@ function heavyOperations({ agg }: SuggestionsInput): Suggestion[] {
     // Above the average: cost * (1 - average / opAverage) = cost * (scaled - average) / scaled.
     const excess = cost.times(scaled.minus(average)).div(scaled).round(6, Big.roundHalfUp);
     const ratio = scaled.div(average).toFixed(1);
+    if (!worthSaying(excess, cost)) continue;
     out.push({
       kind: 'heavy-operation',
-      text: `Operation ${JSON.stringify(operation)}: ${formatCount(t.calls)} calls average ${formatCount(Math.round(opTokens / t.calls))} tokens, ${ratio}x the overall ${formatCount(Math.round(tokens / calls))}; at the overall average they would have cost ${formatUsd(excess)} less (of ${formatUsd(cost)}): trim what these prompts carry.`,
+      text: `Operation ${JSON.stringify(operation)}: ${plural(t.calls, 'call')} average ${formatCount(Math.round(opTokens / t.calls))} tokens, ${ratio}x the overall ${formatCount(Math.round(tokens / calls))}; at the overall average they would have cost ${formatUsd(excess)} less (of ${formatUsd(cost)}): trim what these prompts carry.`,
       saving_usd: moneyToString(excess),
       detail: { operation, calls: t.calls, tokens_per_call: Math.round(opTokens / t.calls), overall_tokens_per_call: Math.round(tokens / calls), cost_usd: moneyToString(cost) },
     });
@@ -162,9 +178,10 @@ function promptCaching({ agg, table, userPrices = [] }: SuggestionsInput): Sugge
         const extra = half.gt(uncached) ? new Big(uncached) : half;
         if (extra.lte(0)) continue;
         const saving = extra.times(rates.input.minus(rates.cacheRead));
+        if (!worthSaying(saving, t.cost.toMoney())) continue;
         out.push({
           kind: 'prompt-caching',
-          text: `${m.model}${agent === null ? '' : ` for agent ${agent}`}: ${formatCount(t.calls)} calls with prompts over ${formatCount(LARGE_PROMPT_TOKENS)} tokens read ${percent(new Big(t.cacheRead), new Big(t.input))} of their ${formatCount(t.input)} input tokens from the prompt cache; with half of it cached (${perMillion(rates.cacheRead)} instead of ${perMillion(rates.input)}) they would have cost ${formatUsd(saving)} less: put the stable part of the prompt first and enable caching.`,
+          text: `${m.model}${agent === null ? '' : ` for agent ${agent}`}: ${plural(t.calls, 'call')} with prompts over ${formatCount(LARGE_PROMPT_TOKENS)} tokens read ${percent(new Big(t.cacheRead), new Big(t.input))} of their ${formatCount(t.input)} input tokens from the prompt cache; with half of it cached (${perMillion(rates.cacheRead)} instead of ${perMillion(rates.input)}) they would have cost ${formatUsd(saving)} less: put the stable part of the prompt first and enable caching.`,
           saving_usd: moneyToString(saving),
           detail: { provider: m.provider, model: m.model, agent, calls: t.calls, input_tokens: t.input, cache_read_tokens: t.cacheRead, cost_usd: t.cost.toString() },
         });
@@ -178,11 +195,12 @@ function retries({ agg }: SuggestionsInput): Suggestion[] {
   const r = agg.retries;
   if (r.calls === 0) return [];
   const cost = r.cost.toMoney();
+  if (!worthSaying(cost, agg.total.cost.toMoney())) return [];
   const worst = [...agg.retriesByModel].map(([model, t]) => ({ model, cost: t.cost.toMoney(), calls: t.calls })).sort((a, b) => b.cost.cmp(a.cost) || b.calls - a.calls)[0]!;
   return [
     {
       kind: 'retries',
-      text: `${formatCount(r.calls)} retried calls (attempt 2 or later) cost ${formatUsd(cost)}, ${percent(cost, agg.total.cost.toMoney())} of the spend; the most on ${worst.model} (${formatCount(worst.calls)} calls, ${formatUsd(worst.cost)}): fixing what makes calls fail saves that.`,
+      text: `${plural(r.calls, 'retried call')} (attempt 2 or later) cost ${formatUsd(cost)}, ${percent(cost, agg.total.cost.toMoney())} of the spend; the most on ${worst.model} (${plural(worst.calls, 'call')}, ${formatUsd(worst.cost)}): fixing what makes calls fail saves that.`,
       saving_usd: moneyToString(cost),
       detail: { calls: r.calls, tokens: r.input + r.output, unpriced_calls: r.unpriced, top_model: worst.model, top_model_cost_usd: moneyToString(worst.cost) },
     },

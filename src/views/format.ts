@@ -5,6 +5,14 @@ import type { Totals } from '../core/totals.js';
 
 export const count = formatCount;
 
+/**
+ * A count with its noun, for prose: "1 call", "2 calls", "1,500 tokens", "0 sessions".
+ * `many` for nouns whose plural is not noun + s ("1 entry", "2 entries").
+ */
+export function plural(n: number, noun: string, many = `${noun}s`): string {
+  return `${formatCount(n)} ${n === 1 ? noun : many}`;
+}
+
 /** A cost cell: "$0.01175", "n/a" when unpriced, "~$0.0012" when estimated. */
 export function costCell(cost: string | null, estimated = false): string {
   if (cost === null) return 'n/a';
@@ -15,7 +23,7 @@ export function costCell(cost: string | null, estimated = false): string {
 export function totalCostText(t: Totals): string {
   const base = formatUsd(t.cost_usd);
   if (t.unpriced_calls === 0) return base;
-  return `${base} + ${formatCount(t.unpriced_calls)} unpriced call${t.unpriced_calls === 1 ? '' : 's'}`;
+  return `${base} + ${plural(t.unpriced_calls, 'unpriced call')}`;
 }
 
 /** "2026-11-24T13:05:01.123Z" -> "2026-11-24 13:05:01 UTC". */

@@ -25,6 +25,8 @@ function filesUnder(dir: string, rel = ''): string[] {
 let work: string;
 let prefix: string;
 let registry: LocalRegistry | undefined;
+/** npm's environment for the tests: empty config, its own cache, the loopback registry. */
+let npmEnv: Record<string, string | undefined>;
 /** The tarball's entries, without the leading package/. */
 let packed: string[];
 
@@ -51,7 +53,7 @@ beforeAll(async () => {
   // npm's own settings only: none of the caller's npm_config_* (npm test exports its own).
   const base: Record<string, string | undefined> = {};
   for (const [key, value] of Object.entries(process.env)) if (!/^npm_config_/i.test(key)) base[key] = value;
-  const npmEnv: Record<string, string | undefined> = {
+  npmEnv = {
     ...base,
     npm_config_cache: path.join(work, 'npm-cache'),
     npm_config_userconfig: userrc,
@@ -72,8 +74,11 @@ beforeAll(async () => {
     .map((entry) => entry.replace(/^package\//, ''));
 
   const deps = path.join(work, 'deps');
-  registry = await serveRegistry(await packDirectories(productionDependencyDirs(repoRoot), deps, offline));
-  const install = await execa('npm', ['install', '-g', '--prefix', prefix, tarball], { env: { ...npmEnv, npm_config_registry: `${registry.url}/` }, extendEnv: false, reject: false });
+  // The registry serves tokenjournal itself too, as the npm registry does: `npm i -g tokenjournal`.
+  const self = { manifest: JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as typeof pkg, tarball };
+  registry = await serveRegistry([...(await packDirectories(productionDependencyDirs(repoRoot), deps, offline)), self]);
+  npmEnv.npm_config_registry = `${registry.url}/`;
+  const install = await execa('npm', ['install', '-g', '--prefix', prefix, tarball], { env: npmEnv, extendEnv: false, reject: false });
   expect(install.exitCode, String(install.stderr)).toBe(0);
   expect(registry.misses).toEqual([]);
 }, 300_000);
@@ -159,5 +164,39 @@ describe('tokj installed globally from the tarball', () => {
     expect(threaded.stdout).toBe(onePass.stdout);
     const doctor = await installed(cwd, ['doctor']);
     expect(doctor.exitCode, doctor.stdout + doctor.stderr).toBe(0);
+  });
+});
+
+/** The README's Install section, command by command (the registry being the loopback one). */
+describe('the README install commands', () => {
+  const npm = (cwd: string, args: string[], env: Record<string, string> = {}) => execa('npm', args, { cwd, env: { ...npmEnv, ...env }, extendEnv: false, reject: false });
+  const npx = (cwd: string, args: string[]) => execa('npx', args, { cwd, env: npmEnv, extendEnv: false, reject: false });
+
+  it('npm i -g tokenjournal puts tokj on PATH (npm_config_prefix as the README says)', async () => {
+    const other = path.join(tempDir(), 'prefix');
+    const r = await npm(tempDir(), ['i', '-g', 'tokenjournal'], { npm_config_prefix: other });
+    expect(r.exitCode, String(r.stderr)).toBe(0);
+    const version = await execa('tokj', ['--version'], { env: { ...process.env, PATH: `${path.join(other, 'bin')}${path.delimiter}${process.env.PATH ?? ''}` }, extendEnv: false });
+    expect(String(version.stdout)).toBe(pkg.version);
+  });
+
+  it('npx tokj runs the tokj of a project that depends on tokenjournal', async () => {
+    const project = tempDir();
+    writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'agent-project', version: '1.0.0', private: true }));
+    const installed = await npm(project, ['i', '-D', 'tokenjournal']);
+    expect(installed.exitCode, String(installed.stderr)).toBe(0);
+    const r = await npx(project, ['--offline', 'tokj', '--version']);
+    expect(r.exitCode, String(r.stderr)).toBe(0);
+    expect(String(r.stdout)).toBe(pkg.version);
+  });
+
+  it('elsewhere, npx -p tokenjournal tokj runs it; a bare npx tokj asks for a package named tokj instead', async () => {
+    const cwd = tempDir();
+    const r = await npx(cwd, ['--yes', '-p', 'tokenjournal', 'tokj', '--version']);
+    expect(r.exitCode, String(r.stderr)).toBe(0);
+    expect(String(r.stdout)).toBe(pkg.version);
+    const bare = await npx(cwd, ['--yes', 'tokj', '--version']);
+    expect(bare.exitCode).not.toBe(0);
+    expect(registry!.misses).toContain('GET /tokj');
   });
 });

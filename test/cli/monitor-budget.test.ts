@@ -38,7 +38,7 @@ describe('monitor', () => {
     const { cwd } = await journalWith([100, 5000]);
     const r = await tokj(cwd, ['monitor']);
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toContain('not enough history: 1 comparable calls (need 3)');
+    expect(r.stdout).toContain('not enough history: 1 comparable call (need 3)');
   });
 
   it('runs --on-alert with the alert in its environment, without a shell', async () => {

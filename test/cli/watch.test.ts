@@ -16,7 +16,7 @@ describe('status --watch', () => {
     const r = await tokj(cwd, ['status', '--watch', '--count', '2']);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).not.toContain('\x1b');
-    expect(r.stdout.match(/^w {2}1 calls {2}3,500 tokens {2}\$0\.0125$/gm)).toHaveLength(2);
+    expect(r.stdout.match(/^w {2}1 call {2}3,500 tokens {2}\$0\.0125$/gm)).toHaveLength(2);
     expect(r.stdout).toContain('budget [###############.........] $0.0125 of $0.02');
   });
 
@@ -40,8 +40,8 @@ describe('status --watch', () => {
       expect(await waitFor('(q to quit)')).toContain('w  0 calls');
       await tokj(cwd, ['record', '2000', '900', 'anthropic', 'claude-sonnet-4-20250514', '--agent', 'coder']);
       const screen = await waitFor('agent coder');
-      expect(screen).toContain('w  1 calls  2,900 tokens  $0.0195');
-      expect(screen).toContain('agent coder: 1 calls, $0.0195');
+      expect(screen).toContain('w  1 call  2,900 tokens  $0.0195');
+      expect(screen).toContain('agent coder: 1 call, $0.0195');
       expect(screen).toContain('(q to quit)');
       await execa('tmux', ['send-keys', '-t', name, 'q']);
       let alive = true;

@@ -188,7 +188,7 @@ describe('the quiet period', () => {
     // unchanged since, but not read whole: read again (the other two are not)
     const again = await tokj(cwd, ['import', '--from', 'claude-code', logs]);
     expect(again.exitCode, again.stderr).toBe(0);
-    expect(again.stdout).toBe('Imported 0 calls into 1 sessions (0 new, 5 duplicates skipped). 2 transcripts unchanged since the last import were not read again. 1 response still being written held back (a later import records it with the final counts).');
+    expect(again.stdout).toBe('Imported 0 calls into 1 session (0 new, 5 duplicates skipped). 2 transcripts unchanged since the last import were not read again. 1 response still being written held back (a later import records it with the final counts).');
     // 11 minutes without a write: Claude Code stopped mid-response; the call is recorded as it stands
     age(eFile, 11 * 60_000);
     expect(await importLogs(cwd, logs)).toMatchObject({ imported: 1, held_back: 0, unchanged_transcripts: 2 });

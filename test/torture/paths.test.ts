@@ -1,7 +1,7 @@
 /**
  * Paths that try to escape: session ids and --dir / TOKJ_DIR values like `../x`,
- * `/etc/passwd`, `a/b`, `.`, `..` are refused with exit 2 and nothing written anywhere (not
- * even a directory); a symlink planted inside .ai_workflow pointing outside is refused or
+ * `/etc/passwd`, `a/b`, `.` are refused with exit 2 and nothing written anywhere (not
+ * even a directory; `..`, a project holding .ai_workflow, means that journal); a symlink planted inside .ai_workflow pointing outside is refused or
  * contained, never written through: its target stays byte for byte as it was.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -94,7 +94,19 @@ describe('--dir and TOKJ_DIR values that are not a journal', () => {
   // It should refuse a directory without the journal's layout (no monitoring/, no
   // work_journal/) with exit 2 before writing anything.
   it('. (an existing directory that is not a journal)', async () => refusedEverywhere('.'));
-  it('.. (the project directory, which holds .ai_workflow but is not one)', async () => refusedEverywhere('..'));
+  // `..` here is base/proj, the project directory holding .ai_workflow. It used to be refused
+  // like `.`; a --dir / TOKJ_DIR naming a project now means the project's journal
+  // (src/io/paths.ts journalAt), and still nothing is created in the project itself.
+  it('.. (the project directory, which holds .ai_workflow) means that journal; nothing lands in the project itself', async () => {
+    const { proj, work, root } = await project();
+    for (const how of ['--dir', 'TOKJ_DIR'] as const) {
+      const r = how === '--dir' ? await tokj(work, ['record', '1', '1', '--dir', '..']) : await tokj(work, ['record', '1', '1'], { env: { TOKJ_DIR: '..' } });
+      expect(r.exitCode, `${how} ..: ${r.stderr}`).toBe(0);
+    }
+    expect(ledgerCalls(root)).toHaveLength(3);
+    expect(readdirSync(proj).sort()).toEqual(['.ai_workflow', 'work']);
+    expect(readdirSync(work)).toEqual([]);
+  });
 
   // REGRESSION (was a product bug, fixed) (minor): --dir /etc/passwd (a file) is reported as exit 74 "the file system
   // refused a write ... ENOTDIR" (record, status, finalize; init says EEXIST), not as a usage
