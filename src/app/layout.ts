@@ -20,6 +20,7 @@ export interface Layout {
   configMd: string;
   alertsLog: string;
   reportsDir: string;
+  reconciliationsDir: string;
 }
 
 export function layoutOf(root: string): Layout {
@@ -40,6 +41,7 @@ export function layoutOf(root: string): Layout {
     configMd: path.join(monitoring, 'token_collection_config.md'),
     alertsLog: path.join(monitoring, 'usage_alerts.log'),
     reportsDir: path.join(monitoring, 'reports'),
+    reconciliationsDir: path.join(monitoring, 'reconciliations'),
   };
 }
 

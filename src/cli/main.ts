@@ -22,6 +22,7 @@ import { examples, newProgram, runProgram, withDir, type ExitBox } from './progr
 import { registerMetrics } from './metrics.js';
 import { completion } from './completion.js';
 import { registerReport } from './report.js';
+import { registerReconcile } from './reconcile.js';
 
 function withCollectOptions(cmd: Command): Command {
   return withDir(cmd)
@@ -182,6 +183,7 @@ ${examples('tokj monitor || notify-me', 'tokj monitor 12000 3', 'tokj monitor --
     });
 
   registerReport(program, ctx);
+  registerReconcile(program, ctx, exit);
   registerMetrics(program, ctx, (code) => {
     exit.code = code;
   });

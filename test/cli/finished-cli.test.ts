@@ -19,7 +19,8 @@ describe('a CLI that feels finished', () => {
     const script = (await tokj(tempDir(), ['completion', 'bash'])).stdout;
     const probe = async (words: string[]): Promise<string> =>
       (await execa('bash', ['-c', `${script}\nCOMP_WORDS=(${words.map((w) => JSON.stringify(w)).join(' ')}); COMP_CWORD=${words.length - 1}; _tokj; echo "\${COMPREPLY[*]}"`])).stdout;
-    expect(await probe(['tokj', 'rec'])).toBe('record');
+    expect(await probe(['tokj', 'recor'])).toBe('record');
+    expect(await probe(['tokj', 'rec'])).toBe('record reconcile');
     expect(await probe(['tokj', 'record', '--cache-'])).toBe('--cache-read --cache-write');
     expect(await probe(['tokj', 'budget', 'ch'])).toBe('check');
     expect((await tokj(tempDir(), ['completion', 'fish'])).stdout).toContain("complete -c tokj -n '__fish_use_subcommand' -a record");

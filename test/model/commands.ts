@@ -12,7 +12,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utime
 import path from 'node:path';
 import fc from 'fast-check';
 import * as prettier from 'prettier';
-import { repoRoot } from '../helpers.js';
+import { repoRoot, snapshotFiles } from '../helpers.js';
 import {
   HOST_LABEL,
   activeSessions,
@@ -29,6 +29,8 @@ import {
   type ProviderModel,
   type World,
   billOf,
+  allCalls,
+  journalOf,
 } from './model.js';
 import { blockBoundaries, toolBlockEnds } from './read.js';
 import { verifyAfterStep } from './checks.js';
@@ -838,7 +840,70 @@ export function commandArbitraries(): Array<fc.Arbitrary<fc.AsyncCommand<World, 
     { name: 'prettier', arbitrary: prettierArb, weight: 1 },
     { name: 'kill', arbitrary: killArb, weight: 1 },
     { name: 'two-writers', arbitrary: twoWritersArb, weight: 1 },
+    { name: 'reconcile', arbitrary: reconcileArb, weight: 1 },
   ];
   const kept = weighted.filter((c) => c.arbitrary !== null && !without.has(c.name));
   return [fc.oneof(...kept.map(({ arbitrary, weight }) => ({ arbitrary: arbitrary!, weight })))];
 }
+
+// ---------------------------------------------------------------------------------------
+// tokj reconcile --write on A, against usage pages made from the model's own calls
+
+/**
+ * The provider's usage reports as the model says they must read: per UTC day and model, the
+ * requests and tokens of A's OpenAI and Anthropic calls (its own and those pulled from B).
+ * Run three days later (TOKJ_NOW), when no day is provisional, every row must match; and
+ * the only file that changes is the one new reconciliation under monitoring/reconciliations/.
+ */
+class Reconcile extends Step {
+  readonly onA = false;
+  check(w: Readonly<World>): boolean {
+    return w.journalExists.A;
+  }
+  protected describe(): string {
+    return 'reconcile --write on A';
+  }
+  protected async act(w: World, real: Real): Promise<void> {
+    const now = nowOn(w, 'A');
+    const dir = path.join(real.scratch, `reconcile-${nextNumber(w, 'reconcile')}`);
+    mkdirSync(dir, { recursive: true });
+    const calls = allCalls(journalOf(w, 'A'));
+    const later = new Date(Date.parse(now) + 3 * 86_400_000).toISOString();
+    for (const provider of ['openai', 'anthropic']) {
+      const mine = calls.filter((c) => c.provider.toLowerCase() === provider);
+      const days = [...new Set([now.slice(0, 10), ...mine.map((c) => c.timestamp.slice(0, 10))])].sort();
+      const data = days.map((day) => {
+        const start = Date.parse(`${day}T00:00:00Z`);
+        const results = new Map<string, { requests: number; input: number; output: number; cacheRead: number; cacheWrite: number }>();
+        for (const c of mine.filter((x) => x.timestamp.startsWith(day))) {
+          const r = results.get(c.model) ?? { requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+          results.set(c.model, { requests: r.requests + 1, input: r.input + c.input, output: r.output + c.output, cacheRead: r.cacheRead + c.cacheRead, cacheWrite: r.cacheWrite + c.cacheWrite });
+        }
+        const rows = [...results].map(([model, r]) =>
+          provider === 'openai'
+            ? { object: 'organization.usage.completions.result', model, num_model_requests: r.requests, input_tokens: r.input, input_cached_tokens: r.cacheRead, output_tokens: r.output }
+            : { model, uncached_input_tokens: r.input - r.cacheRead - r.cacheWrite, cache_read_input_tokens: r.cacheRead, cache_creation: { ephemeral_5m_input_tokens: r.cacheWrite, ephemeral_1h_input_tokens: 0 }, output_tokens: r.output },
+        );
+        return provider === 'openai'
+          ? { object: 'bucket', start_time: start / 1000, end_time: start / 1000 + 86_400, results: rows }
+          : { starting_at: new Date(start).toISOString(), ending_at: new Date(start + 86_400_000).toISOString(), results: rows };
+      });
+      writeFileSync(path.join(dir, `${provider}-usage.json`), JSON.stringify(provider === 'openai' ? { object: 'page', data, has_more: false, next_page: null } : { data, has_more: false, next_page: null }));
+    }
+    const root = rootOf(real, 'A');
+    const before = snapshotFiles(root);
+    const r = await tokjOn(real, 'A', later, ['reconcile', dir, '--write', '--format', 'json']);
+    mustSucceed(r, `tokj reconcile ${dir} --write (three days later)`);
+    const summary = (JSON.parse(r.stdout) as { summary: { rows: number; statuses: Record<string, number> } }).summary;
+    this.did = `${summary.rows} rows, ${summary.statuses.match} match`;
+    if (summary.statuses.match !== summary.rows) throw new CommandFailed(`tokj reconcile: not every row matches the model's calls: ${r.stdout.slice(0, 1500)}`);
+    const after = snapshotFiles(root);
+    const added = Object.keys(after).filter((f) => !(f in before));
+    const changed = Object.keys(before).filter((f) => after[f] !== before[f]);
+    if (added.length !== 1 || !added[0]!.startsWith(path.join('monitoring', 'reconciliations', 'reconciliation_')) || changed.length > 0) {
+      throw new CommandFailed(`tokj reconcile --write must add one file under monitoring/reconciliations and change nothing else; added ${JSON.stringify(added)}, changed ${JSON.stringify(changed)}`);
+    }
+  }
+}
+
+const reconcileArb = fc.integer({ min: 1, max: 120 }).map((s) => new Reconcile(s));
