@@ -1,5 +1,5 @@
 /** Running totals of calls: counts are safe integers, cost is an exact decimal string. */
-import { addMoney } from './money.js';
+import { addMoney } from './decimal-sum.js';
 import { EXIT, TokjError } from './errors.js';
 import type { CallRecord } from '../ledger/record.js';
 

@@ -6,7 +6,7 @@
  */
 import { EXIT, TokjError } from '../core/errors.js';
 import { BillingSeries } from './billing-series.js';
-import { DecimalSum, isDecimal } from './decimal-sum.js';
+import { DecimalSum, isDecimal } from '../core/decimal-sum.js';
 
 export interface SeriesKey {
   provider: string;
@@ -119,7 +119,7 @@ export class LedgerAggregate {
     if (cost === null) t.unpriced_calls += 1;
     else {
       t.priced_calls += 1;
-      t.cost.add(cost as string);
+      t.cost.addDecimal(cost as string);
     }
     if (r.estimated === true) t.estimated_calls += 1;
     if (r.tool_calls !== undefined || r.service_tier !== undefined || r.batch !== undefined) this.billing.accept(id, key, r);

@@ -7,7 +7,8 @@
 import type { PeriodKind, WeekStart } from './calendar.js';
 import { periodLabeller } from './calendar.js';
 import { emptyFields, readCallFields, type CallFields } from './call-fields.js';
-import { parseCost, slowCost } from './cost-sum.js';
+import { parseCost } from '../core/decimal-sum.js';
+import { parseMoney } from '../core/money.js';
 import { current, Tally, type ExportedTally } from './tally.js';
 import { ToolFeeTotals, type ExportedToolFees } from './tool-fees.js';
 import type { ZoneDays } from './zone.js';
@@ -178,7 +179,7 @@ export class Aggregator {
     else if (parseCost(cost)) c.priced = 1;
     else {
       try {
-        c.slow = slowCost(cost);
+        c.slow = parseMoney(cost);
         c.priced = 2;
       } catch {
         this.skipped++;

@@ -5,7 +5,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import '../../src/core/money.js'; // big.js settings: plain decimals, as the ledger stores them
 import { LedgerAggregate } from '../../src/metrics/aggregate.js';
-import { DecimalSum } from '../../src/metrics/decimal-sum.js';
 import { buildFamilies } from '../../src/metrics/families.js';
 import { escapeLabelValue, prometheusSampleName, renderPrometheus } from '../../src/metrics/prometheus.js';
 import { scanLedgerInto } from '../../src/metrics/scan.js';
@@ -32,33 +31,6 @@ const call = (over: Record<string, unknown> = {}): string =>
     labels: {},
     ...over,
   });
-
-describe('DecimalSum', () => {
-  it('sums decimal strings exactly, printed as big.js prints them', () => {
-    const decimal = fc
-      .tuple(fc.bigInt({ min: 0n, max: 10n ** 12n }), fc.integer({ min: 0, max: 20 }), fc.boolean())
-      .map(([units, scale, negative]) => new Big(`${negative ? '-' : ''}${units}`).div(new Big(10).pow(scale)).toFixed(scale));
-    fc.assert(
-      fc.property(fc.array(decimal, { maxLength: 30 }), (values) => {
-        const sum = new DecimalSum();
-        let expected = new Big(0);
-        for (const v of values) {
-          sum.add(v);
-          expected = expected.plus(v);
-        }
-        // big.js (configured by core/money) prints plain decimals without trailing zeros.
-        expect(sum.toString()).toBe(expected.toString().replace(/^-0$/, '0'));
-      }),
-    );
-  });
-
-  it('keeps digits a double would lose', () => {
-    const sum = new DecimalSum();
-    for (let i = 0; i < 10; i++) sum.add('0.1');
-    sum.add('0.000000000000000000012345');
-    expect(sum.toString()).toBe('1.000000000000000000012345');
-  });
-});
 
 describe('LedgerAggregate', () => {
   it('counts malformed lines instead of guessing, and skips session events', () => {
