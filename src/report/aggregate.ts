@@ -49,6 +49,11 @@ export interface AggregateOptions {
   labelKey: string | null;
   /** --by tier: totals per service tier ('standard', 'flex', 'priority', 'batch', …). */
   byTier?: boolean;
+  /**
+   * Called for each counted call whose line has tool uses, a service tier or a batch flag,
+   * with the parsed line and its fields (metrics count these per series). One pass only.
+   */
+  onBilledCall?: (entry: Record<string, unknown>, fields: CallFields) => void;
 }
 
 type Entry = Record<string, unknown>;
@@ -110,11 +115,13 @@ export class Aggregator {
   private lastSession: SessionTally | null = null;
   private lastSessionId = '';
   private readonly fields = emptyFields();
+  private readonly onBilledCall: AggregateOptions['onBilledCall'];
 
   constructor(readonly options: AggregateOptions) {
     this.label = periodLabeller(options.period === 'session' ? 'daily' : options.period, options.weekStart);
     this.since = options.sinceDay ?? -Infinity;
     this.until = options.untilDay ?? Infinity;
+    this.onBilledCall = options.onBilledCall;
   }
 
   /**
@@ -142,22 +149,24 @@ export class Aggregator {
     const type = e.type;
     if (type === 'call') {
       if (readCallFields(e, this.options.labelKey, this.fields)) {
-        this.addCall(this.fields);
+        const counted = this.addCall(this.fields);
         // Rare fields, read only on the lines that have them.
         if (e.tool_cost_usd !== undefined || e.tool_calls !== undefined) this.toolFees.addLine(e.tool_cost_usd, e.tool_calls);
+        if (counted && this.onBilledCall !== undefined && (e.tool_calls !== undefined || e.service_tier !== undefined || e.batch !== undefined)) this.onBilledCall(e, this.fields);
       } else this.skipped++;
     } else if (type === 'session_start') this.sessionStart(e);
     else if (type === 'session_end') this.sessionEnd(e);
     else this.skipped++;
   }
 
-  private addCall(f: CallFields): void {
+  /** Adds a call; false when it is not counted (out of range, or unusable). */
+  private addCall(f: CallFields): boolean {
     const day = this.options.zone.dayOf(f.timestamp);
     if (Number.isNaN(day)) {
       this.skipped++;
-      return;
+      return false;
     }
-    if (day < this.since || day > this.until) return;
+    if (day < this.since || day > this.until) return false;
 
     const c = current;
     const cost = f.cost;
@@ -169,7 +178,7 @@ export class Aggregator {
         c.priced = 2;
       } catch {
         this.skipped++;
-        return;
+        return false;
       }
     }
     c.input = f.input;
@@ -230,6 +239,7 @@ export class Aggregator {
 
     if (this.options.labelKey !== null) bump(this.labels, f.label ?? this.sessionLabels.get(f.session) ?? null);
     if (this.options.byTier) bump(this.tiers, f.tier);
+    return true;
   }
 
   /** Sums the leaves into total, models, agents and operations; once, after the last line. */

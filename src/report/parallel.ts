@@ -21,7 +21,7 @@ export interface ReportPartTask {
   ledgerDir: string;
   pieces: LedgerPiece[];
   timeZone: string;
-  options: Omit<AggregateOptions, 'zone' | 'labelKey'>;
+  options: Omit<AggregateOptions, 'zone' | 'labelKey' | 'onBilledCall'>;
 }
 
 /** TOKJ_REPORT_WORKERS when set (0: one pass), else one per core for a big ledger. */
@@ -65,13 +65,13 @@ export async function aggregateOnThreads(
   env: NodeJS.ProcessEnv,
   onProgress?: (done: number, total: number) => void,
 ): Promise<{ agg: Aggregator; scan: ReadLedgerResult } | null> {
-  if (options.labelKey !== null || options.byTier) return null;
+  if (options.labelKey !== null || options.byTier || options.onBilledCall !== undefined) return null;
   const total = listSegments(ledgerDir).reduce((sum, f) => sum + segmentSize(ledgerDir, f), 0);
   const n = reportThreads(env, total);
   if (n < 1) return null;
   const script = workerScript('report-worker.cjs', env);
   if (script === null) return null;
-  const { zone: _zone, labelKey: _labelKey, ...plain } = options;
+  const { zone: _zone, labelKey: _labelKey, onBilledCall: _onBilledCall, ...plain } = options;
   const tasks = cutLedger(ledgerDir, n).map((pieces): ReportPartTask => ({ ledgerDir, pieces, timeZone, options: plain }));
   let done = 0;
   const results = resultsInOrder<ReportPartTask, ReportPart>({
