@@ -9,6 +9,7 @@
 import type { Totals } from '../core/totals.js';
 import { EXIT, TokjError } from '../core/errors.js';
 import type { DecimalSum } from '../core/decimal-sum.js';
+import type { TokenField } from '../ledger/record.js';
 import { Aggregator } from '../report/aggregate.js';
 import { Tally } from '../report/tally.js';
 import { ZoneDays } from '../report/zone.js';
@@ -43,24 +44,27 @@ function seriesKey(provider: string, model: string, agent: string | null): Serie
 /** Length-prefixed parts: unambiguous whatever characters the names contain. */
 const seriesId = (k: SeriesKey): string => `${k.provider.length}:${k.provider}${k.model.length}:${k.model}${k.agent === null ? '-' : `${k.agent.length}:${k.agent}`}`;
 
-const TOKEN_COUNTS = [
-  ['input_tokens', 'input'],
-  ['output_tokens', 'output'],
-  ['cache_read_tokens', 'cacheRead'],
-  ['cache_write_tokens', 'cacheWrite'],
-  ['reasoning_tokens', 'reasoning'],
-] as const satisfies ReadonlyArray<readonly [keyof SeriesTotals, keyof Tally]>;
+type SeriesCount = Exclude<TokenField, 'total_tokens'>;
+
+/** Where each token count of a series is in the report's Tally (the type keeps it complete). */
+const FROM_TALLY: Record<SeriesCount, 'input' | 'output' | 'cacheRead' | 'cacheWrite' | 'reasoning'> = {
+  input_tokens: 'input',
+  output_tokens: 'output',
+  cache_read_tokens: 'cacheRead',
+  cache_write_tokens: 'cacheWrite',
+  reasoning_tokens: 'reasoning',
+};
 
 function seriesTotals(key: SeriesKey, t: Tally): SeriesTotals {
-  const totals: SeriesTotals = { ...key, calls: t.calls, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0, priced_calls: t.calls - t.unpriced, unpriced_calls: t.unpriced, estimated_calls: t.estimated, cost: t.cost };
-  for (const [field, from] of TOKEN_COUNTS) {
+  const counts = {} as Record<SeriesCount, number>;
+  for (const [field, from] of Object.entries(FROM_TALLY) as Array<[SeriesCount, (typeof FROM_TALLY)[SeriesCount]]>) {
     // Every count added was a whole number >= 0: a safe sum proves each partial sum was exact.
     if (!Number.isSafeInteger(t[from])) {
       throw new TokjError(`${field} of ${key.provider}/${key.model} would exceed 2^53-1 (${Number.MAX_SAFE_INTEGER}); it cannot be reported exactly`, EXIT.rejected, 'overflow');
     }
-    totals[field] = t[from];
+    counts[field] = t[from];
   }
-  return totals;
+  return { ...key, calls: t.calls, ...counts, priced_calls: t.calls - t.unpriced, unpriced_calls: t.unpriced, estimated_calls: t.estimated, cost: t.cost };
 }
 
 export class LedgerAggregate {
