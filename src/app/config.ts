@@ -36,11 +36,11 @@ const EMPTY: JournalConfig = { settings: {}, prices: [] };
 export async function parseConfig(text: string, fileLabel: string): Promise<JournalConfig> {
   const located = locateBlocks(await parseMarkdownLazily(text), CONFIG_BLOCKS, fileLabel, text);
   const settings: Record<string, string> = {};
-  for (const cells of located.rowCells.settings ?? []) {
+  for (const cells of located.rowCells.rows('settings') ?? []) {
     const key = (cells[0] ?? '').trim();
     if (key) settings[key] = (cells[1] ?? '').trim();
   }
-  const prices = (located.rowCells.prices ?? [])
+  const prices = (located.rowCells.rows('prices') ?? [])
     .filter((cells) => cells.some((c) => c.trim() !== ''))
     .map((cells) => parseUserPriceRow(cells, path.basename(fileLabel)));
   return { settings, prices };

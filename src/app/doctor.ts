@@ -14,10 +14,10 @@ import { scanLedger } from '../ledger/store.js';
 import { isApplied, sameApplied, type Applied } from '../ledger/cursor.js';
 import { readStamped, readTextIfExists } from '../io/fs.js';
 import type { Regions } from '../markdown/editor.js';
-import { locateBlocks, type BlockSpec } from '../markdown/locate.js';
+import { locateBlocks, parseOptionsFor, type BlockSpec } from '../markdown/locate.js';
 import { spansFit } from '../markdown/view.js';
 import { parseMarkdownLazily } from '../markdown/lazy-parse.js';
-import { ELIDE_ROWS_FROM, sessionBlocks } from '../views/session-view.js';
+import { sessionBlocks } from '../views/session-view.js';
 import { JOURNAL_BLOCKS } from '../views/journal-view.js';
 import { count, totalCostText } from '../views/format.js';
 import { sessionMdPath, sessionStatePath, type Layout } from './layout.js';
@@ -104,7 +104,7 @@ interface SessionBlocks {
 }
 
 async function blocksByParsing(text: string, specs: BlockSpec[], label: string): Promise<SessionBlocks> {
-  const located = locateBlocks(await parseMarkdownLazily(text, { elideRowsFrom: ELIDE_ROWS_FROM }), specs, label, text);
+  const located = locateBlocks(await parseMarkdownLazily(text, parseOptionsFor(specs)), specs, label, text);
   return { missing: located.missing.map((b) => b.section), usageRows: located.rowCounts.usage ?? 0, summary: text.slice(...(located.regions.summary ?? [0, 0])) };
 }
 
@@ -179,13 +179,13 @@ export async function diagnose(layout: Layout): Promise<Diagnosis> {
   } else {
     try {
       const located = locateBlocks(await parseMarkdownLazily(journalText), JOURNAL_BLOCKS, rel(layout.journalMd), journalText);
-      const summary = located.rowCells.summary ?? [];
+      const summary = located.rowCells.rows('summary') ?? [];
       const total = summary[summary.length - 1];
       const t = journal.totals;
       if (sessions.size > 0 && (!total || total[3] !== count(t.calls) || total[8] !== totalCostText(t))) {
         problems.push({ file: rel(layout.journalMd), message: `Usage Summary TOTAL row does not show ${count(t.calls)} calls and ${totalCostText(t)}`, fix: REBUILD, fixable: true });
       }
-      const logged = new Set((located.rowCells.log ?? []).map((r) => (r[0] ?? '').trim()));
+      const logged = new Set((located.rowCells.rows('log') ?? []).map((r) => (r[0] ?? '').trim()));
       const unlogged = [...sessions.keys()].filter((id) => !logged.has(id));
       if (unlogged.length > 0) problems.push({ file: rel(layout.journalMd), message: `Detailed Usage Log lacks ${unlogged.length} session(s): ${unlogged.slice(0, 5).join(', ')}`, fix: REBUILD, fixable: true });
     } catch (error) {

@@ -26,7 +26,7 @@ import { withLock } from '../io/lock.js';
 import { inside } from '../io/paths.js';
 import { trace } from '../io/trace.js';
 import { cacheOf, openView, type OpenedView, type ViewCache } from '../markdown/view.js';
-import { ELIDE_ROWS_FROM, sessionBlocks, sessionSkeleton, updateSessionView } from '../views/session-view.js';
+import { sessionBlocks, sessionSkeleton, updateSessionView } from '../views/session-view.js';
 import { JOURNAL_BLOCKS, updateJournalView } from '../views/journal-view.js';
 import { sessionMdPath, templatePath, type Layout } from './layout.js';
 import { SessionStates } from './session-states.js';
@@ -303,8 +303,6 @@ export class JournalTxn {
       const cache = this.wholeUsage.has(s.session) ? null : (s.view ?? this.kept?.sessions.get(s.session) ?? null);
       view = await openView(readStamped(file), cache, specs, path.relative(layout.root, file), () => sessionSkeleton(sessionTemplate(), s.session, specs), {
         renderWhole: this.kept !== null,
-        // The usage table is rendered whole from the ledger after a parse: its cells are not needed.
-        elideRowsFrom: ELIDE_ROWS_FROM,
       });
       this.openedViews.set(key, view);
     }
