@@ -1,6 +1,6 @@
 /**
  * monitoring/token_collection_config.md: settings and custom prices as GFM tables a person
- * edits. Read on every record, so its parse is cached by the file's SHA-1 in
+ * edits. Read on every record, so its parse is cached by the file's fingerprint in
  * .state/config.json: an unchanged file costs a hash, not a markdown parse.
  */
 import path from 'node:path';
@@ -23,7 +23,10 @@ export const CONFIG_BLOCKS: BlockSpec[] = [
 export interface JournalConfig {
   settings: Record<string, string>;
   prices: UserPrice[];
-  /** SHA-1 of the config file (absent when there is none): keys caches derived from it. */
+  /**
+   * Fingerprint of the config file (core/fingerprint.ts; absent when there is none): keys
+   * caches derived from it. Named `sha` from when it was a SHA-1; stored in .state files.
+   */
   sha?: string;
 }
 
