@@ -32,7 +32,7 @@ export interface LineChunkOptions {
   from?: number;
   /** Where to stop: a line start or the file's size (default: read until the end of the file). */
   to?: number;
-  /** Bytes per read (default 1 MiB). */
+  /** Bytes per read at most (default 1 MiB). */
   chunkSize?: number;
   /** Called after each read with the number of bytes it read. */
   onBytes?: (bytes: number) => void;
@@ -63,7 +63,8 @@ export function* lineChunks(fd: number, options: LineChunkOptions = {}): Generat
   const from = options.from ?? 0;
   const to = options.to ?? Infinity;
   const onBytes = options.onBytes;
-  let buf = takeBuffer(Math.min(options.chunkSize ?? DEFAULT_CHUNK, Math.max(1, to - from)));
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
+  let buf = takeBuffer(Math.min(chunkSize, Math.max(1, to - from)));
   // buf[0, have) holds bytes not handed over yet (no newline among them), from file offset `at`.
   let have = 0;
   let at = from;
@@ -72,7 +73,8 @@ export function* lineChunks(fd: number, options: LineChunkOptions = {}): Generat
   try {
     while (position < to) {
       if (have === buf.length) buf = grow(buf, false);
-      const n = readSync(fd, buf, have, Math.min(buf.length - have, to - position), position);
+      // (the buffer may be bigger than a chunk: a spare one, or grown for a long line)
+      const n = readSync(fd, buf, have, Math.min(buf.length - have, chunkSize, to - position), position);
       if (n === 0) break;
       position += n;
       onBytes?.(n);
@@ -104,7 +106,8 @@ export function* lineChunks(fd: number, options: LineChunkOptions = {}): Generat
  */
 export function* lineChunksBackward(fd: number, options: { chunkSize?: number } = {}): Generator<LineChunk, void> {
   let position = fstatSync(fd).size;
-  let buf = takeBuffer(Math.min(options.chunkSize ?? DEFAULT_CHUNK, Math.max(1, position)));
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
+  let buf = takeBuffer(Math.min(chunkSize, Math.max(1, position)));
   // buf[lo, hi) holds file bytes [position, position + hi - lo) not handed over yet: the
   // start of a line whose beginning is not read yet.
   let lo = buf.length;
@@ -120,7 +123,7 @@ export function* lineChunksBackward(fd: number, options: { chunkSize?: number } 
         lo = buf.length - kept;
         hi = buf.length;
       }
-      const n = Math.min(lo, position);
+      const n = Math.min(lo, chunkSize, position);
       position -= n;
       for (let got = 0; got < n; ) {
         const read = readSync(fd, buf, lo - n + got, n - got, position + got);
