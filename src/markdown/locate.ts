@@ -27,6 +27,8 @@ export interface BlockSpec {
    * fewer cells is a person's line that joined the table (a formatter turned it into a row).
    */
   owned?: boolean;
+  /** A block older versions wrote: located when present (so the caller can replace it), never inserted. */
+  retired?: boolean;
   /**
    * Tables whose cells the tool never reads back (it renders them whole from the ledger):
    * from this many body rows a parse may leave their middle rows out (elide.ts), which
@@ -192,13 +194,14 @@ export function locateBlocks(root: Root, specs: BlockSpec[], fileLabel: string, 
   for (const spec of specs) {
     const section = sectionBody(root, spec.section);
     if (!section) {
-      located.missing.push(spec);
+      if (!spec.retired) located.missing.push(spec);
       continue;
     }
     const last = section.body[section.body.length - 1];
     located.sectionEnds[spec.section] = span(last ?? section.heading)[1];
     const node = section.body.find((n) => matches(n, spec));
     if (!node) {
+      if (spec.retired) continue;
       if (spec.kind === 'table') {
         const line = brokenTableLine(section.body, spec.header ?? []);
         if (line !== null) {

@@ -5,6 +5,11 @@ import type { Totals } from '../core/totals.js';
 
 export const count = formatCount;
 
+/** "1 call", "2,000 calls". */
+export function plural(n: number, word: string): string {
+  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** A cost cell: "$0.01175", "n/a" when unpriced, "~$0.0012" when estimated. */
 export function costCell(cost: string | null, estimated = false): string {
   if (cost === null) return 'n/a';
