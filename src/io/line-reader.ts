@@ -127,7 +127,8 @@ export function* lineChunksBackward(fd: number, options: { chunkSize?: number } 
       position -= n;
       for (let got = 0; got < n; ) {
         const read = readSync(fd, buf, lo - n + got, n - got, position + got);
-        if (read === 0) throw new Error(`the file was cut short while being read (${position + got} bytes)`);
+        // The file was cut short meanwhile (a torn tail moved aside): what is left was read.
+        if (read === 0) return;
         got += read;
       }
       lo -= n;
