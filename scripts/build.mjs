@@ -52,9 +52,9 @@ const separateBundles = {
 
 /**
  * Node built-ins that dependencies require at load time but use rarely or never on the
- * record path (commander: child_process for executable subcommands; write-file-atomic:
- * worker_threads for a temp-file name; signal-exit: assert) are loaded on first use
- * instead: each costs a millisecond or more of start-up.
+ * record path (commander: child_process for executable subcommands; signal-exit, under
+ * proper-lockfile: assert) are loaded on first use instead: each costs a millisecond or
+ * more of start-up.
  */
 const SHIMS = {
   // signal-exit 3 (under proper-lockfile) only checks its callback argument with assert.equal.

@@ -4,8 +4,11 @@
  */
 import Big from 'big.js';
 import type { SessionState } from '../core/session-state.js';
+import { DecimalSum } from '../core/decimal-sum.js';
 import { formatUsd } from '../core/money.js';
 import { listSegments, scanLedger } from '../ledger/store.js';
+import { dateLabel, monthLabel } from '../report/calendar.js';
+import { ZoneDays } from '../report/zone.js';
 import type { Alert } from './alerts.js';
 
 export type BudgetScope = 'session' | 'day' | 'month';
@@ -37,33 +40,45 @@ export function sessionBudget(s: SessionState, warnPercent: number): BudgetStatu
   return status('session', s.session, new Big(s.totals.cost_usd), new Big(s.budget_usd), warnPercent);
 }
 
-/** "2026-11-24" (day) or "2026-11" (month) of an instant in a time zone. */
+/** The label of a local day: "2026-11-24" (day) or "2026-11" (month). */
+const labelOfDay = (day: number, period: 'day' | 'month'): string => (period === 'day' ? dateLabel(day) : monthLabel(day));
+
+/** "2026-11-24" (day) or "2026-11" (month) of an instant in a time zone (the machine's when undefined). */
 export function periodLabel(at: Date, period: 'day' | 'month', timeZone: string | undefined): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
-  const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '';
-  return period === 'day' ? `${get('year')}-${get('month')}-${get('day')}` : `${get('year')}-${get('month')}`;
+  return labelOfDay(new ZoneDays(timeZone).dayOfMs(at.getTime()), period);
 }
 
-/** Spend of the day or month containing `now`, in `timeZone`, scanning recent ledger segments only. */
+/**
+ * Spend of the day or month containing `now`, in `timeZone`, scanning recent ledger segments
+ * only. Calls are put in local days as the report does (report/zone.ts), so a budget and a
+ * report of the same day agree.
+ */
 export function periodSpend(ledgerDir: string, period: 'day' | 'month', now: Date, timeZone: string | undefined): { label: string; spent: Big } {
-  const label = periodLabel(now, period, timeZone);
-  const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-  const labelOf = (iso: string): string => {
-    const parts = format.formatToParts(new Date(iso));
-    const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '';
-    return period === 'day' ? `${get('year')}-${get('month')}-${get('day')}` : `${get('year')}-${get('month')}`;
-  };
+  const zone = new ZoneDays(timeZone);
+  const label = labelOfDay(zone.dayOfMs(now.getTime()), period);
   // Segments are named by the month they were written in; a call of this period was written
   // this month or (time zones) at the end of the previous one.
   const previous = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
   const first = listSegments(ledgerDir).find((f) => f >= previous) ?? '';
-  let spent = new Big(0);
+  // Days already known to be in (or out of) the period: a label per call would cost more.
+  let inDay = NaN;
+  let outDay = NaN;
+  const spent = new DecimalSum();
   for (const line of scanLedger(ledgerDir, first)) {
     const e = line.entry;
     if (e?.type !== 'call' || e.cost_usd === null) continue;
-    if (labelOf(e.timestamp) === label) spent = spent.plus(e.cost_usd);
+    const day = zone.dayOf(e.timestamp);
+    if (day === outDay || Number.isNaN(day)) continue;
+    if (day !== inDay) {
+      if (labelOfDay(day, period) !== label) {
+        outDay = day;
+        continue;
+      }
+      inDay = day;
+    }
+    spent.addDecimal(e.cost_usd);
   }
-  return { label, spent };
+  return { label, spent: spent.toMoney() };
 }
 
 export function periodBudget(ledgerDir: string, period: 'day' | 'month', limit: string, now: Date, timeZone: string | undefined, warnPercent: number): BudgetStatus {

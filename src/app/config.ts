@@ -1,6 +1,6 @@
 /**
  * monitoring/token_collection_config.md: settings and custom prices as GFM tables a person
- * edits. Read on every record, so its parse is cached by the file's SHA-1 in
+ * edits. Read on every record, so its parse is cached by the file's fingerprint in
  * .state/config.json: an unchanged file costs a hash, not a markdown parse.
  */
 import path from 'node:path';
@@ -23,7 +23,10 @@ export const CONFIG_BLOCKS: BlockSpec[] = [
 export interface JournalConfig {
   settings: Record<string, string>;
   prices: UserPrice[];
-  /** SHA-1 of the config file (absent when there is none): keys caches derived from it. */
+  /**
+   * Fingerprint of the config file (core/fingerprint.ts; absent when there is none): keys
+   * caches derived from it. Named `sha` from when it was a SHA-1; stored in .state files.
+   */
   sha?: string;
 }
 
@@ -36,11 +39,11 @@ const EMPTY: JournalConfig = { settings: {}, prices: [] };
 export async function parseConfig(text: string, fileLabel: string): Promise<JournalConfig> {
   const located = locateBlocks(await parseMarkdownLazily(text), CONFIG_BLOCKS, fileLabel, text);
   const settings: Record<string, string> = {};
-  for (const cells of located.rowCells.settings ?? []) {
+  for (const cells of located.rowCells.rows('settings') ?? []) {
     const key = (cells[0] ?? '').trim();
     if (key) settings[key] = (cells[1] ?? '').trim();
   }
-  const prices = (located.rowCells.prices ?? [])
+  const prices = (located.rowCells.rows('prices') ?? [])
     .filter((cells) => cells.some((c) => c.trim() !== ''))
     .map((cells) => parseUserPriceRow(cells, path.basename(fileLabel)));
   return { settings, prices };

@@ -14,10 +14,10 @@ import { scanLedger } from '../ledger/store.js';
 import { isApplied, sameApplied, type Applied } from '../ledger/cursor.js';
 import { readStamped, readTextIfExists } from '../io/fs.js';
 import type { Regions } from '../markdown/editor.js';
-import { locateBlocks, type BlockSpec } from '../markdown/locate.js';
+import { locateBlocks, parseOptionsFor, type BlockSpec } from '../markdown/locate.js';
 import { spansFit } from '../markdown/view.js';
 import { parseMarkdownLazily } from '../markdown/lazy-parse.js';
-import { ELIDE_ROWS_FROM, sessionBlocks } from '../views/session-view.js';
+import { sessionBlocks } from '../views/session-view.js';
 import { JOURNAL_BLOCKS } from '../views/journal-view.js';
 import { MONTH_LOG_BLOCKS } from '../views/month-log-view.js';
 import { count, plural, totalCostText } from '../views/format.js';
@@ -106,7 +106,7 @@ interface SessionBlocks {
 }
 
 async function blocksByParsing(text: string, specs: BlockSpec[], label: string): Promise<SessionBlocks> {
-  const located = locateBlocks(await parseMarkdownLazily(text, { elideRowsFrom: ELIDE_ROWS_FROM }), specs, label, text);
+  const located = locateBlocks(await parseMarkdownLazily(text, parseOptionsFor(specs)), specs, label, text);
   return { missing: located.missing.map((b) => b.section), usageRows: located.rowCounts.usage ?? 0, summary: text.slice(...(located.regions.summary ?? [0, 0])) };
 }
 
@@ -181,13 +181,13 @@ export async function diagnose(layout: Layout): Promise<Diagnosis> {
   } else {
     try {
       const located = locateBlocks(await parseMarkdownLazily(journalText), JOURNAL_BLOCKS, rel(layout.journalMd), journalText);
-      const summary = located.rowCells.summary ?? [];
+      const summary = located.rowCells.rows('summary') ?? [];
       const total = summary[summary.length - 1];
       const t = journal.totals;
       if (sessions.size > 0 && (!total || total[3] !== count(t.calls) || total[8] !== totalCostText(t))) {
         problems.push({ file: rel(layout.journalMd), message: `Usage Summary TOTAL row does not show ${plural(t.calls, 'call')} and ${totalCostText(t)}`, fix: REBUILD, fixable: true });
       }
-      const listed = new Set((located.rowCells.recent ?? []).map((r) => (r[0] ?? '').trim()));
+      const listed = new Set((located.rowCells.rows('recent') ?? []).map((r) => (r[0] ?? '').trim()));
       const unlisted = journal.recent.map(([, id]) => id).filter((id) => !listed.has(id));
       if (unlisted.length > 0) problems.push({ file: rel(layout.journalMd), message: `Recent Sessions lacks ${plural(unlisted.length, 'session')}: ${unlisted.slice(0, 5).join(', ')}`, fix: REBUILD, fixable: true });
     } catch (error) {
@@ -224,7 +224,7 @@ async function monthLogProblems(layout: Layout, sessions: Map<string, SessionSta
     }
     try {
       const located = locateBlocks(await parseMarkdownLazily(text), MONTH_LOG_BLOCKS, label, text);
-      const logged = new Set((located.rowCells.log ?? []).map((r) => (r[0] ?? '').trim()));
+      const logged = new Set((located.rowCells.rows('log') ?? []).map((r) => (r[0] ?? '').trim()));
       const unlogged = ids.filter((id) => !logged.has(id));
       if (unlogged.length > 0) problems.push({ file: label, message: `Detailed Usage Log lacks ${plural(unlogged.length, 'session')}: ${unlogged.slice(0, 5).join(', ')}`, fix: REBUILD, fixable: true });
     } catch (error) {

@@ -1,8 +1,8 @@
 /**
  * Prices calls: user prices first, then the shipped table; a model with neither is
  * unpriced (never $0). Resolved entries are cached in .state/price-cache.json, keyed by
- * the price file's identity and the config's SHA-1, so a record for a model seen before
- * never loads the 550 KB price table.
+ * the price file's identity and the config's fingerprint (core/fingerprint.ts), so a
+ * record for a model seen before never loads the 550 KB price table.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { fingerprint } from '../core/fingerprint.js';

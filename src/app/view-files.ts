@@ -9,7 +9,7 @@ import type { JournalState } from '../core/journal-state.js';
 import type { SessionState } from '../core/session-state.js';
 import { ensureDir, readStamped, stampOf, writeAtomic } from '../io/fs.js';
 import { cacheOf, openView, type OpenedView, type ViewCache } from '../markdown/view.js';
-import { ELIDE_ROWS_FROM, sessionBlocks, sessionSkeleton } from '../views/session-view.js';
+import { sessionBlocks, sessionSkeleton } from '../views/session-view.js';
 import { JOURNAL_BLOCKS } from '../views/journal-view.js';
 import { MONTH_LOG_BLOCKS, monthLogSkeleton, updateMonthLogView } from '../views/month-log-view.js';
 import { monthLogPath, sessionMdPath, templatePath, type Layout } from './layout.js';
@@ -77,8 +77,6 @@ export class ViewFiles {
       const cache = whole ? null : (s.view ?? this.kept?.sessions.get(s.session) ?? null);
       return openView(readStamped(file), cache, specs, this.label(file), () => sessionSkeleton(template('session.md'), s.session, specs), {
         renderWhole: this.kept !== null,
-        // The usage table is rendered whole from the ledger after a parse: its cells are not needed.
-        elideRowsFrom: ELIDE_ROWS_FROM,
       });
     });
   }

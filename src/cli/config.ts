@@ -39,7 +39,7 @@ export async function configSet(key: string, value: string, options: DirOption, 
   await withLock(layout.monitoring, async () => {
     const file = layout.configMd;
     const view = await openView(readStamped(file), null, CONFIG_BLOCKS, path.relative(layout.root, file), () => readFileSync(templatePath('workflow/monitoring/token_collection_config.md'), 'utf8'));
-    const rows = (view.rowCells.settings ?? []).map((cells) => [cells[0]?.trim() ?? '', cells[1]?.trim() ?? '', cells[2]?.trim() ?? '']);
+    const rows = (view.rowCells.rows('settings') ?? []).map((cells) => [cells[0]?.trim() ?? '', cells[1]?.trim() ?? '', cells[2]?.trim() ?? '']);
     const existing = rows.find((r) => r[0] === key);
     if (existing) existing[1] = normalized;
     else rows.push([key, normalized, spec.description]);

@@ -1,7 +1,7 @@
 /**
  * Exact money. Costs are decimal strings in USD everywhere they are stored ("0.01175");
- * arithmetic goes through big.js, whose add and multiply are exact (only division rounds),
- * so summing any number of recorded costs gives the exact sum.
+ * arithmetic goes through big.js, whose add and multiply are exact (only division rounds).
+ * Sums of many amounts go through the one exact accumulator, decimal-sum.ts.
  */
 import Big from 'big.js';
 
@@ -38,12 +38,6 @@ export function parseRate(text: string | number): Money {
 export function numberToDecimalString(n: number): string {
   if (!Number.isFinite(n)) throw new Error(`not a finite number: ${n}`);
   return new Big(String(n)).toString();
-}
-
-export function sumMoney(values: Iterable<Money | string>): Money {
-  let total = ZERO;
-  for (const v of values) total = total.plus(typeof v === 'string' ? parseMoney(v) : v);
-  return total;
 }
 
 /** The canonical stored form: plain decimal, no exponent, no trailing zeros. */
@@ -143,60 +137,6 @@ function incrementDigits(digits: string): string {
   while (i >= 0 && digits[i] === '9') i--;
   if (i < 0) return `1${'0'.repeat(digits.length)}`;
   return digits.slice(0, i) + String.fromCharCode(digits.charCodeAt(i) + 1) + '0'.repeat(digits.length - i - 1);
-}
-
-/**
- * a + b for stored decimal strings, exact, in the canonical form moneyToString gives.
- * Totals add every call's cost (several totals per call), so the common case — two
- * non-negative amounts of at most 15 digits once aligned — adds them as scaled integers,
- * which doubles hold exactly (< 2^53); anything else goes through big.js.
- */
-export function addMoney(a: string, b: string): string {
-  return addSmallDecimals(a, b) ?? moneyToString(parseMoney(a).plus(parseMoney(b)));
-}
-
-function addSmallDecimals(a: string, b: string): string | null {
-  const x = scanDecimal(a);
-  if (x < 0) return null;
-  const xPlaces = scannedPlaces;
-  const y = scanDecimal(b);
-  if (y < 0) return null;
-  const places = xPlaces > scannedPlaces ? xPlaces : scannedPlaces;
-  const xs = x * POW10[places - xPlaces]!;
-  const ys = y * POW10[places - scannedPlaces]!;
-  // Each scaled value below 10^15: their sum is below 2^53, exact.
-  if (xs >= 1e15 || ys >= 1e15) return null;
-  return scaledToString(xs + ys, places);
-}
-
-const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
-
-/** Decimals of the last scanDecimal (set beside its result, to allocate nothing). */
-let scannedPlaces = 0;
-
-/**
- * A plain decimal ("0.0031723", "12") as an integer of its digits, its decimals in
- * scannedPlaces; -1 when it is not plain or has more than 15 digits (then big.js adds).
- */
-function scanDecimal(text: string): number {
-  const n = text.length;
-  if (n === 0 || n > 16) return -1;
-  let value = 0;
-  let digits = 0;
-  let dot = -1;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x2e) {
-      if (dot >= 0 || i === 0 || i === n - 1) return -1;
-      dot = i;
-    } else if (c >= 0x30 && c <= 0x39) {
-      value = value * 10 + (c - 0x30);
-      digits++;
-    } else return -1;
-  }
-  if (digits > 15) return -1;
-  scannedPlaces = dot < 0 ? 0 : n - dot - 1;
-  return value;
 }
 
 /**

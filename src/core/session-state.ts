@@ -13,7 +13,7 @@ import type { CallRecord, SessionEndEvent, SessionStartEvent, SessionStatus } fr
 import type { Applied } from '../ledger/cursor.js';
 import type { ViewCache } from '../markdown/view.js';
 import { addCall, emptyTotals, modelKey, sortedRecord, type Totals } from './totals.js';
-import { addMoney } from './money.js';
+import { addMoney } from './decimal-sum.js';
 
 export interface ModelTotals extends Totals {
   provider: string;

@@ -1,16 +1,12 @@
 /** Running totals of calls: counts are safe integers, cost is an exact decimal string. */
-import { addMoney, moneyToString, parseMoney } from './money.js';
+import { addMoney } from './decimal-sum.js';
+import { moneyToString, parseMoney } from './money.js';
 import { EXIT, TokjError } from './errors.js';
-import type { CallRecord } from '../ledger/record.js';
+import { TOKEN_FIELDS, type CallRecord, type TokenCounts } from '../ledger/record.js';
 
-export interface Totals {
+/** The totals of a group of calls: their token counts (ledger/record.ts's list) and the rest. */
+export interface Totals extends TokenCounts {
   calls: number;
-  input_tokens: number;
-  output_tokens: number;
-  cache_read_tokens: number;
-  cache_write_tokens: number;
-  reasoning_tokens: number;
-  total_tokens: number;
   cost_usd: string;
   unpriced_calls: number;
   estimated_calls: number;
@@ -39,16 +35,14 @@ function safeAdd(a: number, b: number, what: string): number {
   return sum;
 }
 
-const COUNTED = ['input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'total_tokens'] as const;
-
 /**
  * Throws (exit 3) when adding these calls would take a total past 2^53-1, before anything
  * is written: the ledger must never hold a line the journal cannot total exactly.
  */
 export function checkCanAdd(t: Totals, records: CallRecord[], what: string): void {
-  const sums = Object.fromEntries(COUNTED.map((k) => [k, t[k]])) as Record<(typeof COUNTED)[number], number>;
+  const sums = Object.fromEntries(TOKEN_FIELDS.map((k) => [k, t[k]])) as TokenCounts;
   for (const r of records) {
-    for (const k of COUNTED) {
+    for (const k of TOKEN_FIELDS) {
       sums[k] += r[k];
       if (!Number.isSafeInteger(sums[k])) {
         throw new TokjError(
@@ -75,7 +69,7 @@ export function addCall(t: Totals, r: CallRecord): void {
   if (r.estimated) t.estimated_calls += 1;
 }
 
-const SUMMED = ['calls', ...COUNTED, 'unpriced_calls', 'estimated_calls'] as const;
+const SUMMED = ['calls', ...TOKEN_FIELDS, 'unpriced_calls', 'estimated_calls'] as const;
 
 /**
  * Adds (sign 1) or takes away (sign -1) one set of totals from another, in place: a session

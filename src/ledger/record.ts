@@ -3,7 +3,18 @@
  * cost and price source are frozen when it is written: later price changes never rewrite
  * history. Key order is fixed so `record --json` output and the ledger read the same.
  */
-export interface CallRecord {
+
+/**
+ * The token counts a call carries and every total of calls sums: the one list of them.
+ * The journal's Totals (core/totals.ts), the report's JSON summary and metrics' series
+ * derive their fields from it.
+ */
+export const TOKEN_FIELDS = ['input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'total_tokens'] as const;
+export type TokenField = (typeof TOKEN_FIELDS)[number];
+/** input_tokens holds the cache reads and writes; output_tokens the reasoning; total_tokens is input + output. */
+export type TokenCounts = Record<TokenField, number>;
+
+export interface CallRecord extends TokenCounts {
   type: 'call';
   id: string;
   timestamp: string;
@@ -15,12 +26,6 @@ export interface CallRecord {
   attempt: string | null;
   note: string | null;
   request_id: string | null;
-  input_tokens: number;
-  output_tokens: number;
-  cache_read_tokens: number;
-  cache_write_tokens: number;
-  reasoning_tokens: number;
-  total_tokens: number;
   /** Exact USD decimal string; null when the model has no price (unpriced, never $0). */
   cost_usd: string | null;
   price_source: string | null;

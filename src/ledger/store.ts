@@ -1,10 +1,12 @@
 /**
- * The ledger on disk: monitoring/ledger/YYYY-MM.jsonl, one segment per month of writing
- * (the record's own timestamp may be older, as in an import). Lines are only appended.
+ * The ledger on disk: monitoring/ledger/YYYY-MM.<host>.jsonl, one segment per month of
+ * writing and host (the record's own timestamp may be older, as in an import; segments of
+ * older versions, YYYY-MM.jsonl, are read too). Lines are only appended.
  */
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { appendChunks, ensureDir } from '../io/fs.js';
+import { forEachLineAt, lineChunks } from '../io/line-reader.js';
 import type { Cursor } from './cursor.js';
 import { parseEntry, type LedgerEntry } from './record.js';
 
@@ -83,37 +85,26 @@ export interface ScannedLine {
   end: Cursor;
 }
 
-const CHUNK = 1 << 20;
-
 /**
- * Reads complete lines of one segment from `offset`. A last line with no newline (a torn
- * write) is not yielded; its position is returned so callers can move it aside.
+ * Reads complete lines of one segment from `offset` (blank ones skipped). A last line with
+ * no newline (a torn write) is not yielded; its position is returned so callers can move it
+ * aside.
  */
 export function* scanSegment(ledgerDir: string, file: string, offset = 0): Generator<ScannedLine, Cursor | null> {
-  let position = offset;
   const fd = openSync(path.join(ledgerDir, file), 'r');
+  const chunks = lineChunks(fd, { from: offset });
   try {
-    let pending = Buffer.alloc(0);
-    let pendingAt = position;
-    const buffer = Buffer.allocUnsafe(CHUNK);
     for (;;) {
-      const n = readSync(fd, buffer, 0, CHUNK, position);
-      if (n === 0) break;
-      position += n;
-      const data = pending.length ? Buffer.concat([pending, buffer.subarray(0, n)]) : buffer.subarray(0, n);
-      let lineStart = 0;
-      for (let nl = data.indexOf(10); nl !== -1; nl = data.indexOf(10, lineStart)) {
-        const text = data.toString('utf8', lineStart, nl);
-        const at = { file, offset: pendingAt + lineStart };
-        const end = { file, offset: pendingAt + nl + 1 };
-        lineStart = nl + 1;
-        if (text.trim() === '') continue;
-        yield { entry: parseEntry(text), text, at, end };
+      const next = chunks.next();
+      if (next.done) return next.value.end > next.value.start ? { file, offset: next.value.at } : null;
+      // Lines are gathered a chunk at a time: the generator yields outside the reader's callback.
+      const lines: ScannedLine[] = [];
+      forEachLineAt(next.value, (text, at, end) => lines.push({ entry: null, text, at: { file, offset: at }, end: { file, offset: end } }));
+      for (const line of lines) {
+        line.entry = parseEntry(line.text);
+        yield line;
       }
-      pending = Buffer.from(data.subarray(lineStart));
-      pendingAt += lineStart;
     }
-    return pending.length > 0 ? { file, offset: pendingAt } : null;
   } finally {
     closeSync(fd);
   }

@@ -5,9 +5,10 @@
  * in the section is not the tool's and is never touched.
  */
 import type { Heading, Nodes, Root, RootContent, Table } from 'mdast';
-import { rejectedInput } from '../core/errors.js';
+import { EXIT, rejectedInput, TokjError } from '../core/errors.js';
 import { elidedRows } from './elide.js';
 import type { Regions, Span } from './editor.js';
+import type { ParseOptions } from './lazy-parse.js';
 
 export interface BlockSpec {
   /** Region name the caller uses to address the block. */
@@ -28,6 +29,41 @@ export interface BlockSpec {
   owned?: boolean;
   /** A block older versions wrote: located when present (so the caller can replace it), never inserted. */
   retired?: boolean;
+  /**
+   * Tables whose cells the tool never reads back (it renders them whole from the ledger):
+   * from this many body rows a parse may leave their middle rows out (elide.ts), which
+   * keeps a session file of 100,000 calls cheap to locate. Their rows are then counted
+   * (rowCounts) but refused (rowCells).
+   */
+  elideRowsFrom?: number;
+}
+
+/** How to parse a text for these blocks: elided from the smallest threshold any of them allows. */
+export function parseOptionsFor(specs: readonly BlockSpec[]): ParseOptions {
+  let from: number | undefined;
+  for (const spec of specs) if (spec.elideRowsFrom !== undefined && (from === undefined || spec.elideRowsFrom < from)) from = spec.elideRowsFrom;
+  return from === undefined ? {} : { elideRowsFrom: from };
+}
+
+/**
+ * Body rows of the located tables, as cell texts (to rebuild a table without the ledger).
+ * A table parsed without its middle rows refuses: its cells are not all there.
+ */
+export class TableCells {
+  constructor(
+    private readonly cells: Readonly<Record<string, string[][]>> = {},
+    /** Tables parsed without some rows: name -> rows left out. */
+    private readonly elided: Readonly<Record<string, number>> = {},
+  ) {}
+
+  /** The rows of a table, undefined when it was not found; a bug error when it was elided. */
+  rows(name: string): string[][] | undefined {
+    const missing = this.elided[name];
+    if (missing !== undefined) {
+      throw new TokjError(`the cells of the "${name}" table were asked for, but it was parsed without ${missing} of its rows (BlockSpec.elideRowsFrom): read it whole`, EXIT.internal, 'elided_rows');
+    }
+    return this.cells[name];
+  }
 }
 
 export interface LocatedDoc {
@@ -39,7 +75,7 @@ export interface LocatedDoc {
   /** Tables with rowsByKey: first-cell text -> span. */
   rows: Record<string, Record<string, Span>>;
   /** Body rows per table, as cell texts (used to rebuild a table without the ledger). */
-  rowCells: Record<string, string[][]>;
+  rowCells: TableCells;
   /** Body rows per table, counting rows a shortened parse left out (elide.ts). */
   rowCounts: Record<string, number>;
   /**
@@ -152,7 +188,9 @@ function foreignLines(node: RootContent, spec: BlockSpec, text: string): Span[] 
 }
 
 export function locateBlocks(root: Root, specs: BlockSpec[], fileLabel: string, text: string): LocatedDoc {
-  const located: LocatedDoc = { regions: {}, missing: [], sectionEnds: {}, rows: {}, rowCells: {}, rowCounts: {}, foreign: {} };
+  const cells: Record<string, string[][]> = {};
+  const elided: Record<string, number> = {};
+  const located: LocatedDoc = { regions: {}, missing: [], sectionEnds: {}, rows: {}, rowCells: new TableCells(cells, elided), rowCounts: {}, foreign: {} };
   for (const spec of specs) {
     const section = sectionBody(root, spec.section);
     if (!section) {
@@ -182,8 +220,10 @@ export function locateBlocks(root: Root, specs: BlockSpec[], fileLabel: string, 
     if (foreign.length > 0) located.foreign[spec.name] = foreign;
     if (spec.kind === 'table' && node.type === 'table') {
       const body = node.children.slice(1).filter((r) => isToolRow(r, spec, text));
-      located.rowCells[spec.name] = body.map((r) => r.children.map((c) => plainText(c)));
-      located.rowCounts[spec.name] = body.length + elidedRows(node);
+      const left = elidedRows(node);
+      if (left > 0) elided[spec.name] = left;
+      else cells[spec.name] = body.map((r) => r.children.map((c) => plainText(c)));
+      located.rowCounts[spec.name] = body.length + left;
       if (spec.rowsByKey) {
         const rows: Record<string, Span> = {};
         for (const r of body) {

@@ -9,7 +9,7 @@ import { DocEditor, type Regions, type Span } from './editor.js';
 import type { StampedText } from '../io/fs.js';
 import { trace } from '../io/trace.js';
 import { headingText } from './direct.js';
-import { locateBlocks, type BlockSpec, type LocatedDoc } from './locate.js';
+import { locateBlocks, parseOptionsFor, TableCells, type BlockSpec, type LocatedDoc } from './locate.js';
 import { parseMarkdownLazily } from './lazy-parse.js';
 
 export interface ViewCache {
@@ -24,8 +24,8 @@ export interface OpenedView {
   reparsed: boolean;
   /** Names of blocks that were missing and now exist as empty regions. */
   inserted: Set<string>;
-  /** Body rows (cell texts) of each table found by the parse. */
-  rowCells: Record<string, string[][]>;
+  /** Body rows (cell texts) of each table found by the parse (none without one). */
+  rowCells: TableCells;
 }
 
 export { fingerprint as contentKey } from '../core/fingerprint.js';
@@ -46,22 +46,18 @@ export async function openView(
   specs: BlockSpec[],
   fileLabel: string,
   skeleton: () => Promise<string | LocatedSource> | string | LocatedSource,
-  options: {
-    renderWhole?: boolean;
-    /** Parse long tables without their middle rows (the caller renders them whole anyway). */
-    elideRowsFrom?: number;
-  } = {},
+  options: { renderWhole?: boolean } = {},
 ): Promise<OpenedView> {
   const text = doc?.text ?? null;
   if (doc && cache && cache.stamp === doc.stamp && spansFit(cache.regions, doc.text.length) && specs.every((s) => s.retired || s.name in cache.regions)) {
     // `renderWhole`: the spans are right but the blocks' content is not to be patched
     // (a rebuild renders every block from the ledger).
-    return { editor: new DocEditor(doc.text, cache.regions), reparsed: options.renderWhole === true, inserted: new Set(), rowCells: {} };
+    return { editor: new DocEditor(doc.text, cache.regions), reparsed: options.renderWhole === true, inserted: new Set(), rowCells: new TableCells() };
   }
   trace(`view reparse ${fileLabel}`);
   const fresh = text === null ? await skeleton() : text;
   const source = typeof fresh === 'string' ? fresh : fresh.text;
-  const located = typeof fresh === 'string' ? locateBlocks(await parseMarkdownLazily(source, { elideRowsFrom: options.elideRowsFrom }), specs, fileLabel, source) : fresh.located;
+  const located = typeof fresh === 'string' ? locateBlocks(await parseMarkdownLazily(source, parseOptionsFor(specs)), specs, fileLabel, source) : fresh.located;
   const regions: Regions = { ...located.regions };
   for (const [table, rows] of Object.entries(located.rows)) {
     for (const [key, span] of Object.entries(rows)) regions[rowRegion(table, key)] = span;

@@ -1,12 +1,19 @@
 /**
- * Journal-wide counters per (provider, model, agent), fed one ledger line at a time. Only
- * `call` lines are parsed: session lines are recognised by their first bytes (the ledger
- * writes keys in a fixed order) and skipped. A line that is not a well-formed entry is
- * counted, never guessed at; `tokj doctor` is the tool that explains it.
+ * Journal-wide counters per (provider, model, agent), fed one ledger line at a time. The
+ * sums are the report's (report/aggregate.ts: the same check of a call line, the same exact
+ * cost sum, the same tallies per provider, model and agent); this keeps what metrics add:
+ * series labels that are valid UTF-8, an empty agent as no agent, tool uses and tiers per
+ * series, and where the counters start. A line that is not a well-formed entry is counted,
+ * never guessed at (as the report skips it); `tokj doctor` is the tool that explains it.
  */
+import type { Totals } from '../core/totals.js';
 import { EXIT, TokjError } from '../core/errors.js';
+import type { DecimalSum } from '../core/decimal-sum.js';
+import type { TokenField } from '../ledger/record.js';
+import { Aggregator } from '../report/aggregate.js';
+import { Tally } from '../report/tally.js';
+import { ZoneDays } from '../report/zone.js';
 import { BillingSeries } from './billing-series.js';
-import { DecimalSum, isDecimal } from './decimal-sum.js';
 
 export interface SeriesKey {
   provider: string;
@@ -14,22 +21,13 @@ export interface SeriesKey {
   agent: string | null;
 }
 
-export interface SeriesTotals extends SeriesKey {
-  calls: number;
-  input_tokens: number;
-  output_tokens: number;
-  cache_read_tokens: number;
-  cache_write_tokens: number;
-  reasoning_tokens: number;
-  /** Calls with a price; cost is their exact sum. */
-  priced_calls: number;
-  unpriced_calls: number;
-  estimated_calls: number;
-  cost: DecimalSum;
-}
-
-const SESSION_LINE = '{"type":"session_';
-const TOKEN_FIELDS = ['input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens'] as const;
+/** A series' totals: the journal's Totals fields but total_tokens, with the cost as its exact sum. */
+export type SeriesTotals = SeriesKey &
+  Omit<Totals, 'total_tokens' | 'cost_usd'> & {
+    /** Calls with a price; cost is their exact sum. */
+    priced_calls: number;
+    cost: DecimalSum;
+  };
 
 /**
  * Label values must be valid UTF-8. JSON can carry lone UTF-16 surrogates ("\ud800"), which
@@ -39,14 +37,39 @@ const TOKEN_FIELDS = ['input_tokens', 'output_tokens', 'cache_read_tokens', 'cac
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const wellFormed = (s: string): string => s.replace(LONE_SURROGATE, '\ufffd');
 
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+function seriesKey(provider: string, model: string, agent: string | null): SeriesKey {
+  return { provider: wellFormed(provider), model: wellFormed(model), agent: agent === null || agent === '' ? null : wellFormed(agent) };
+}
+
+/** Length-prefixed parts: unambiguous whatever characters the names contain. */
+const seriesId = (k: SeriesKey): string => `${k.provider.length}:${k.provider}${k.model.length}:${k.model}${k.agent === null ? '-' : `${k.agent.length}:${k.agent}`}`;
+
+type SeriesCount = Exclude<TokenField, 'total_tokens'>;
+
+/** Where each token count of a series is in the report's Tally (the type keeps it complete). */
+const FROM_TALLY: Record<SeriesCount, 'input' | 'output' | 'cacheRead' | 'cacheWrite' | 'reasoning'> = {
+  input_tokens: 'input',
+  output_tokens: 'output',
+  cache_read_tokens: 'cacheRead',
+  cache_write_tokens: 'cacheWrite',
+  reasoning_tokens: 'reasoning',
+};
+
+function seriesTotals(key: SeriesKey, t: Tally): SeriesTotals {
+  const counts = {} as Record<SeriesCount, number>;
+  for (const [field, from] of Object.entries(FROM_TALLY) as Array<[SeriesCount, (typeof FROM_TALLY)[SeriesCount]]>) {
+    // Every count added was a whole number >= 0: a safe sum proves each partial sum was exact.
+    if (!Number.isSafeInteger(t[from])) {
+      throw new TokjError(`${field} of ${key.provider}/${key.model} would exceed 2^53-1 (${Number.MAX_SAFE_INTEGER}); it cannot be reported exactly`, EXIT.rejected, 'overflow');
+    }
+    counts[field] = t[from];
+  }
+  return { ...key, calls: t.calls, ...counts, priced_calls: t.calls - t.unpriced, unpriced_calls: t.unpriced, estimated_calls: t.estimated, cost: t.cost };
+}
 
 export class LedgerAggregate {
-  readonly series = new Map<string, SeriesTotals>();
   /** Tool uses and fees, calls by tier: only calls that have them. */
   readonly billing = new BillingSeries();
-  /** Lines that are neither a session event nor a well-formed call. */
-  invalidLines = 0;
   /**
    * Earliest first-entry timestamp (ms) of the segments: where the cumulative counters
    * start. A segment's first line never changes (append-only), so neither does this until
@@ -54,6 +77,40 @@ export class LedgerAggregate {
    */
   startMs: number | null = null;
   private segmentStart = true;
+  private readonly agg = new Aggregator({
+    zone: new ZoneDays('UTC'),
+    period: 'session',
+    weekStart: 'mon',
+    sinceDay: null,
+    untilDay: null,
+    labelKey: null,
+    onBilledCall: (entry, f) => {
+      const key = seriesKey(f.provider, f.model, f.agent);
+      this.billing.accept(seriesId(key), key, entry);
+    },
+  });
+
+  /** Lines that are neither a session event nor a well-formed call. */
+  get invalidLines(): number {
+    return this.agg.skipped;
+  }
+
+  /** The totals of each series (computed from the report's tallies on each read). */
+  get series(): Map<string, SeriesTotals> {
+    const merged = new Map<string, { key: SeriesKey; tally: Tally }>();
+    for (const [provider, byModel] of this.agg.tree) {
+      for (const [model, byAgent] of byModel) {
+        for (const [agent, node] of byAgent) {
+          const key = seriesKey(provider, model, agent);
+          const id = seriesId(key);
+          let m = merged.get(id);
+          if (m === undefined) merged.set(id, (m = { key, tally: new Tally() }));
+          for (const t of node.operations.values()) m.tally.addTally(t);
+        }
+      }
+    }
+    return new Map([...merged].map(([id, m]) => [id, seriesTotals(m.key, m.tally)]));
+  }
 
   /** The next line is the first of a ledger segment. */
   beginSegment(): void {
@@ -62,66 +119,23 @@ export class LedgerAggregate {
 
   /** One complete, non-empty ledger line. */
   acceptLine(text: string): void {
-    if (!this.segmentStart && text.startsWith(SESSION_LINE)) return;
+    if (this.segmentStart) this.noteStart(text);
+    this.agg.consumeLine(text);
+  }
+
+  /** A segment starts at its first entry with a timestamp. */
+  private noteStart(text: string): void {
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch {
-      this.invalidLines += 1;
       return;
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      this.invalidLines += 1;
-      return;
-    }
-    const entry = value as Record<string, unknown>;
-    if (this.segmentStart && typeof entry.timestamp === 'string') {
-      const ms = Date.parse(entry.timestamp);
-      if (Number.isFinite(ms)) {
-        this.startMs = this.startMs === null ? ms : Math.min(this.startMs, ms);
-        this.segmentStart = false;
-      }
-    }
-    if (entry.type === 'call') this.acceptCall(entry);
-    else if (entry.type !== 'session_start' && entry.type !== 'session_end') this.invalidLines += 1;
-  }
-
-  private acceptCall(r: Record<string, unknown>): void {
-    const agent = r.agent === null || r.agent === undefined || r.agent === '' ? null : r.agent;
-    const cost = r.cost_usd;
-    const valid =
-      typeof r.provider === 'string' &&
-      typeof r.model === 'string' &&
-      (agent === null || typeof agent === 'string') &&
-      TOKEN_FIELDS.every((f) => isCount(r[f] ?? 0)) &&
-      (cost === null || isDecimal(cost)) &&
-      (r.estimated === undefined || typeof r.estimated === 'boolean');
-    if (!valid) {
-      this.invalidLines += 1;
-      return;
-    }
-    const key = { provider: wellFormed(r.provider as string), model: wellFormed(r.model as string), agent: agent === null ? null : wellFormed(agent as string) };
-    // Length-prefixed parts: unambiguous whatever characters the names contain.
-    const id = `${key.provider.length}:${key.provider}${key.model.length}:${key.model}${key.agent === null ? '-' : `${key.agent.length}:${key.agent}`}`;
-    let t = this.series.get(id);
-    if (!t) {
-      t = { ...key, calls: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0, priced_calls: 0, unpriced_calls: 0, estimated_calls: 0, cost: new DecimalSum() };
-      this.series.set(id, t);
-    }
-    t.calls += 1;
-    for (const f of TOKEN_FIELDS) {
-      const sum = t[f] + ((r[f] as number | undefined) ?? 0);
-      if (!Number.isSafeInteger(sum)) {
-        throw new TokjError(`${f} of ${key.provider}/${key.model} would exceed 2^53-1 (${Number.MAX_SAFE_INTEGER}); it cannot be reported exactly`, EXIT.rejected, 'overflow');
-      }
-      t[f] = sum;
-    }
-    if (cost === null) t.unpriced_calls += 1;
-    else {
-      t.priced_calls += 1;
-      t.cost.add(cost as string);
-    }
-    if (r.estimated === true) t.estimated_calls += 1;
-    if (r.tool_calls !== undefined || r.service_tier !== undefined || r.batch !== undefined) this.billing.accept(id, key, r);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
+    const timestamp = (value as Record<string, unknown>).timestamp;
+    const ms = typeof timestamp === 'string' ? Date.parse(timestamp) : NaN;
+    if (!Number.isFinite(ms)) return;
+    this.startMs = this.startMs === null ? ms : Math.min(this.startMs, ms);
+    this.segmentStart = false;
   }
 }

@@ -4,7 +4,7 @@
  * Kept apart from the token series so a ledger without these fields exports exactly the
  * metrics it did before: these families appear only once some call has them.
  */
-import { DecimalSum, isDecimal } from './decimal-sum.js';
+import { DecimalSum, isDecimal } from '../core/decimal-sum.js';
 
 export interface BillingKey {
   provider: string;
@@ -50,7 +50,7 @@ export class BillingSeries {
       s.uses += n;
       const fee = fees[tool];
       if (isDecimal(fee)) {
-        s.fee.add(fee);
+        s.fee.addDecimal(fee);
         s.priced = true;
       }
       this.tools.set(sid, s);

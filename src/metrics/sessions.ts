@@ -9,7 +9,7 @@ import type { JournalState } from '../core/journal-state.js';
 import type { SessionState } from '../core/session-state.js';
 import { sessionStatePath, type Layout } from '../app/layout.js';
 import { readJson } from '../app/state-store.js';
-import { isDecimal } from './decimal-sum.js';
+import { isDecimal } from '../core/decimal-sum.js';
 
 export interface ActiveSession {
   id: string;

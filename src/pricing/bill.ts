@@ -3,7 +3,8 @@
  * other models inside it at their own rates (an Anthropic advisor), and its tool fees
  * (tool-fees.ts). `costUsd` is the sum; the parts say what it is made of.
  */
-import { moneyToString, sumMoney } from '../core/money.js';
+import { sumMoney } from '../core/decimal-sum.js';
+import { moneyToString } from '../core/money.js';
 import type { SubCall, Usage } from '../core/usage.js';
 import { computeCost, computeCostUsd, isPlain } from './cost.js';
 import { toolFees, type ToolFee, type ToolFeeTable } from './tool-fees.js';

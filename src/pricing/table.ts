@@ -4,8 +4,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { EXIT, TokjError } from '../core/errors.js';
+import { packageRoot } from '../io/package-root.js';
 import type { ToolFeeTable } from './tool-fees.js';
 import type { PriceTable } from './types.js';
 
@@ -20,25 +20,14 @@ export function loadPriceTable(): PriceTable {
 }
 
 /**
- * The CLI runs as one esbuild bundle (dist/tokj.js) while tests import src/pricing/table.ts,
- * so the file sits at a different depth in each case: walk up from this module until a
- * directory holds pricing/prices.json (the package root, installed or checked out).
+ * pricing/prices.json in the package root (io/package-root.ts) above `from`, by default
+ * this module: dist/tokj.cjs when bundled, src/pricing/table.ts in tests.
  */
-export function findPriceFile(from: string = fileURLToPath(import.meta.url)): string {
-  let dir = dirname(from);
-  for (;;) {
-    const candidate = join(dir, RELATIVE);
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) {
-      throw new TokjError(
-        `price table not found: no ${RELATIVE} above ${dirname(from)}; reinstall tokenjournal`,
-        EXIT.internal,
-        'price-table-missing',
-      );
-    }
-    dir = parent;
-  }
+export function findPriceFile(from?: string): string {
+  const root = packageRoot(from);
+  const file = join(root, RELATIVE);
+  if (!existsSync(file)) throw new TokjError(`price table not found: no ${RELATIVE} in ${root}; reinstall tokenjournal`, EXIT.internal, 'price-table-missing');
+  return file;
 }
 
 /** Parses the text of pricing/prices.json, checking only its outline (it is built, not typed). */

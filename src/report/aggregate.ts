@@ -7,9 +7,10 @@
 import type { PeriodKind, WeekStart } from './calendar.js';
 import { periodLabeller } from './calendar.js';
 import { emptyFields, readCallFields, type CallFields } from './call-fields.js';
-import { parseCost, slowCost } from './cost-sum.js';
-import { current, Tally, type ExportedTally } from './tally.js';
-import { ToolFeeTotals, type ExportedToolFees } from './tool-fees.js';
+import { parseCost } from '../core/decimal-sum.js';
+import { parseMoney } from '../core/money.js';
+import { current, Tally } from './tally.js';
+import { ToolFeeTotals } from './tool-fees.js';
 import type { ZoneDays } from './zone.js';
 
 /** A prompt above this many input tokens is "large" (the prompt-caching suggestion). */
@@ -27,7 +28,7 @@ export class ModelTally extends Tally {
 }
 
 /** One agent's calls on one model: a tally per operation, and its large prompts. */
-interface AgentNode {
+export interface AgentNode {
   operations: Map<string | null, Tally>;
   large: Tally | null;
 }
@@ -48,36 +49,23 @@ export interface AggregateOptions {
   labelKey: string | null;
   /** --by tier: totals per service tier ('standard', 'flex', 'priority', 'batch', …). */
   byTier?: boolean;
+  /**
+   * Called for each counted call whose line has tool uses, a service tier or a batch flag,
+   * with the parsed line and its fields (metrics count these per series). One pass only.
+   */
+  onBilledCall?: (entry: Record<string, unknown>, fields: CallFields) => void;
 }
 
 type Entry = Record<string, unknown>;
 
-/**
- * What an aggregator has gathered before finish(), as plain data: a worker thread's part
- * of the ledger (parallel.ts). Maps are lists of entries in insertion order, so parts
- * merged in ledger order keep the first-seen order one pass would have.
- */
-export interface AggregatePart {
-  sessions: Array<[id: string, first: string, last: string, tally: ExportedTally]>;
-  periods: Array<[label: string, tally: ExportedTally]>;
-  tree: Array<[provider: string, model: string, agent: string | null, operations: Array<[string | null, ExportedTally]>, large: ExportedTally | null]>;
-  retries: ExportedTally;
-  retriesByModel: Array<[string, ExportedTally]>;
-  /** Sessions seen starting or ending: the status, and whether an end set it. */
-  sessionStatus: Array<[id: string, status: string, ended: boolean]>;
-  minDay: number;
-  maxDay: number;
-  skipped: number;
-  toolFees: ExportedToolFees;
-  tiers: Array<[string, ExportedTally]>;
-}
-
-
-function bump<K>(map: Map<K, Tally>, key: K): void {
+/** The tally of `key` in `map`, added when missing. */
+export function tallyOf<K>(map: Map<K, Tally>, key: K): Tally {
   let t = map.get(key);
   if (t === undefined) map.set(key, (t = new Tally()));
-  t.add();
+  return t;
 }
+
+const bump = <K>(map: Map<K, Tally>, key: K): void => tallyOf(map, key).add();
 
 export class Aggregator {
   /**
@@ -109,11 +97,15 @@ export class Aggregator {
   /** Lines that are not JSON, not ledger entries, or calls with unusable fields. */
   skipped = 0;
 
-  private readonly tree = new Map<string, Map<string, Map<string | null, AgentNode>>>();
+  /**
+   * provider -> model -> agent -> the leaves every call is added to (aggregate-part.ts
+   * exports and merges them; metrics read them per agent).
+   */
+  readonly tree = new Map<string, Map<string, Map<string | null, AgentNode>>>();
+  /** Sessions whose status an end set (a later start does not undo it). */
+  readonly ended = new Set<string>();
   private finished = false;
   private readonly sessionLabels = new Map<string, string>();
-  /** Sessions whose status an end set (a later start does not undo it). */
-  private readonly ended = new Set<string>();
   private readonly label: (days: number) => string;
   private readonly since: number;
   private readonly until: number;
@@ -123,11 +115,13 @@ export class Aggregator {
   private lastSession: SessionTally | null = null;
   private lastSessionId = '';
   private readonly fields = emptyFields();
+  private readonly onBilledCall: AggregateOptions['onBilledCall'];
 
-  constructor(private readonly options: AggregateOptions) {
+  constructor(readonly options: AggregateOptions) {
     this.label = periodLabeller(options.period === 'session' ? 'daily' : options.period, options.weekStart);
     this.since = options.sinceDay ?? -Infinity;
     this.until = options.untilDay ?? Infinity;
+    this.onBilledCall = options.onBilledCall;
   }
 
   /**
@@ -155,22 +149,24 @@ export class Aggregator {
     const type = e.type;
     if (type === 'call') {
       if (readCallFields(e, this.options.labelKey, this.fields)) {
-        this.addCall(this.fields);
+        const counted = this.addCall(this.fields);
         // Rare fields, read only on the lines that have them.
         if (e.tool_cost_usd !== undefined || e.tool_calls !== undefined) this.toolFees.addLine(e.tool_cost_usd, e.tool_calls);
+        if (counted && this.onBilledCall !== undefined && (e.tool_calls !== undefined || e.service_tier !== undefined || e.batch !== undefined)) this.onBilledCall(e, this.fields);
       } else this.skipped++;
     } else if (type === 'session_start') this.sessionStart(e);
     else if (type === 'session_end') this.sessionEnd(e);
     else this.skipped++;
   }
 
-  private addCall(f: CallFields): void {
+  /** Adds a call; false when it is not counted (out of range, or unusable). */
+  private addCall(f: CallFields): boolean {
     const day = this.options.zone.dayOf(f.timestamp);
     if (Number.isNaN(day)) {
       this.skipped++;
-      return;
+      return false;
     }
-    if (day < this.since || day > this.until) return;
+    if (day < this.since || day > this.until) return false;
 
     const c = current;
     const cost = f.cost;
@@ -178,11 +174,11 @@ export class Aggregator {
     else if (parseCost(cost)) c.priced = 1;
     else {
       try {
-        c.slow = slowCost(cost);
+        c.slow = parseMoney(cost);
         c.priced = 2;
       } catch {
         this.skipped++;
-        return;
+        return false;
       }
     }
     c.input = f.input;
@@ -243,6 +239,7 @@ export class Aggregator {
 
     if (this.options.labelKey !== null) bump(this.labels, f.label ?? this.sessionLabels.get(f.session) ?? null);
     if (this.options.byTier) bump(this.tiers, f.tier);
+    return true;
   }
 
   /** Sums the leaves into total, models, agents and operations; once, after the last line. */
@@ -271,90 +268,6 @@ export class Aggregator {
       }
     }
     return this;
-  }
-
-  /** The part gathered so far (before finish()); --by label:KEY parts are not merged. */
-  exportPart(): AggregatePart {
-    if (this.options.labelKey !== null) throw new Error('a --by label report is gathered in one pass');
-    const tree: AggregatePart['tree'] = [];
-    for (const [provider, byModel] of this.tree) {
-      for (const [model, byAgent] of byModel) {
-        for (const [agent, node] of byAgent) tree.push([provider, model, agent, [...node.operations].map(([op, t]) => [op, t.exportTally()]), node.large?.exportTally() ?? null]);
-      }
-    }
-    return {
-      sessions: [...this.sessions].map(([id, t]) => [id, t.first, t.last, t.exportTally()]),
-      periods: [...this.periods].map(([label, t]) => [label, t.exportTally()]),
-      tree,
-      retries: this.retries.exportTally(),
-      retriesByModel: [...this.retriesByModel].map(([k, t]) => [k, t.exportTally()]),
-      sessionStatus: [...this.sessionStatus].map(([id, status]) => [id, status, this.ended.has(id)]),
-      minDay: this.minDay,
-      maxDay: this.maxDay,
-      skipped: this.skipped,
-      toolFees: this.toolFees.exportFees(),
-      tiers: [...this.tiers].map(([k, t]) => [k, t.exportTally()]),
-    };
-  }
-
-  /**
-   * Adds a part gathered from the ledger lines that follow everything added so far: the
-   * result is what one pass over both would have gathered.
-   */
-  mergePart(part: AggregatePart): void {
-    this.toolFees.merge(part.toolFees);
-    for (const [tier, tally] of part.tiers) {
-      let t = this.tiers.get(tier);
-      if (t === undefined) this.tiers.set(tier, (t = new Tally()));
-      t.addExported(tally);
-    }
-    for (const [id, first, last, tally] of part.sessions) {
-      let s = this.sessions.get(id);
-      if (s === undefined) {
-        this.sessions.set(id, (s = new SessionTally()));
-        s.first = first;
-        s.last = last;
-      } else {
-        if (first < s.first) s.first = first;
-        if (last > s.last) s.last = last;
-      }
-      s.addExported(tally);
-    }
-    for (const [label, tally] of part.periods) {
-      let p = this.periods.get(label);
-      if (p === undefined) this.periods.set(label, (p = new Tally()));
-      p.addExported(tally);
-    }
-    for (const [provider, model, agent, operations, large] of part.tree) {
-      let byModel = this.tree.get(provider);
-      if (byModel === undefined) this.tree.set(provider, (byModel = new Map()));
-      let byAgent = byModel.get(model);
-      if (byAgent === undefined) byModel.set(model, (byAgent = new Map()));
-      let a = byAgent.get(agent);
-      if (a === undefined) byAgent.set(agent, (a = { operations: new Map(), large: null }));
-      for (const [op, tally] of operations) {
-        let t = a.operations.get(op);
-        if (t === undefined) a.operations.set(op, (t = new Tally()));
-        t.addExported(tally);
-      }
-      if (large !== null) (a.large ??= new Tally()).addExported(large);
-    }
-    this.retries.addExported(part.retries);
-    for (const [key, tally] of part.retriesByModel) {
-      let t = this.retriesByModel.get(key);
-      if (t === undefined) this.retriesByModel.set(key, (t = new Tally()));
-      t.addExported(tally);
-    }
-    // As in one pass: a start marks a session active unless its status is known; an end sets it.
-    for (const [id, status, ended] of part.sessionStatus) {
-      if (ended) {
-        this.sessionStatus.set(id, status);
-        this.ended.add(id);
-      } else if (!this.sessionStatus.has(id)) this.sessionStatus.set(id, status);
-    }
-    if (part.minDay < this.minDay) this.minDay = part.minDay;
-    if (part.maxDay > this.maxDay) this.maxDay = part.maxDay;
-    this.skipped += part.skipped;
   }
 
   private sessionStart(e: Entry): void {

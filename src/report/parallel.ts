@@ -1,16 +1,17 @@
 /**
- * A report over a big ledger on worker threads: the ledger's bytes are cut into one run per
- * thread (at any byte: each piece takes the lines that start in it), each thread gathers
- * its lines into an aggregator, and the parts are merged in ledger order, which gives what
- * one pass gives (a test holds the two to the same report). JSON.parse of every line is the
- * cost; it splits cleanly. Small ledgers, and --by label:KEY (a call without the label
+ * A report over a big ledger on worker threads (io/worker-pool.ts): the ledger's bytes are
+ * cut into one run per thread (at any byte: each piece takes the lines that start in it),
+ * each thread gathers its lines into an aggregator, and the parts are merged in ledger
+ * order, which gives what one pass gives (a test holds the two to the same report).
+ * JSON.parse of every line is the cost; it splits cleanly. Small ledgers, and --by label:KEY (a call without the label
  * takes its session's, which may sit in another piece), are read in one pass.
  */
-import { Worker } from 'node:worker_threads';
 import { trace } from '../io/trace.js';
-import { threadCount, threadFailure, workerScript } from '../io/workers.js';
+import { resultsInOrder } from '../io/worker-pool.js';
+import { threadCount, workerScript } from '../io/workers.js';
 import { listSegments, segmentSize } from '../ledger/store.js';
-import { Aggregator, type AggregateOptions, type AggregatePart } from './aggregate.js';
+import { Aggregator, type AggregateOptions } from './aggregate.js';
+import { mergePart, type AggregatePart } from './aggregate-part.js';
 import type { LedgerPiece, ReadLedgerResult } from './read-ledger.js';
 
 /** Below this many bytes of ledger one thread is as fast (threads take ~40 ms to start). */
@@ -20,7 +21,7 @@ export interface ReportPartTask {
   ledgerDir: string;
   pieces: LedgerPiece[];
   timeZone: string;
-  options: Omit<AggregateOptions, 'zone' | 'labelKey'>;
+  options: Omit<AggregateOptions, 'zone' | 'labelKey' | 'onBilledCall'>;
 }
 
 /** TOKJ_REPORT_WORKERS when set (0: one pass), else one per core for a big ledger. */
@@ -47,6 +48,12 @@ export function cutLedger(ledgerDir: string, n: number): LedgerPiece[][] {
   return runs;
 }
 
+/** What a thread answers: its part of the aggregate, and the segments it found torn. */
+export interface ReportPart {
+  part: AggregatePart;
+  torn: string[];
+}
+
 /**
  * The aggregator over the whole ledger, gathered on threads; null when one pass is the
  * better way (small ledger, --by label, threads unavailable or turned off).
@@ -58,46 +65,35 @@ export async function aggregateOnThreads(
   env: NodeJS.ProcessEnv,
   onProgress?: (done: number, total: number) => void,
 ): Promise<{ agg: Aggregator; scan: ReadLedgerResult } | null> {
-  if (options.labelKey !== null || options.byTier) return null;
+  if (options.labelKey !== null || options.byTier || options.onBilledCall !== undefined) return null;
   const total = listSegments(ledgerDir).reduce((sum, f) => sum + segmentSize(ledgerDir, f), 0);
   const n = reportThreads(env, total);
   if (n < 1) return null;
   const script = workerScript('report-worker.cjs', env);
   if (script === null) return null;
-  const { zone: _zone, labelKey: _labelKey, ...plain } = options;
-  const runs = cutLedger(ledgerDir, n);
+  const { zone: _zone, labelKey: _labelKey, onBilledCall: _onBilledCall, ...plain } = options;
+  const tasks = cutLedger(ledgerDir, n).map((pieces): ReportPartTask => ({ ledgerDir, pieces, timeZone, options: plain }));
   let done = 0;
-  const workers: Worker[] = [];
-  try {
-    const parts = await Promise.all(
-      runs.map(
-        (pieces) =>
-          new Promise<{ part: AggregatePart; torn: string[] }>((resolve, reject) => {
-            const worker = new Worker(script, { workerData: { ledgerDir, pieces, timeZone, options: plain } satisfies ReportPartTask });
-            workers.push(worker);
-            worker.on('message', (m: { bytes?: number; part?: AggregatePart; torn?: string[]; error?: string }) => {
-              if (m.error !== undefined) return reject(new Error(`reading the ledger: ${m.error}`));
-              if (m.bytes) {
-                done += m.bytes;
-                onProgress?.(done, total);
-              }
-              if (m.part !== undefined) resolve({ part: m.part, torn: m.torn ?? [] });
-            });
-            worker.on('error', (error) => reject(threadFailure('a report worker', error)));
-            worker.on('exit', (code) => reject(new Error(`a report thread stopped (exit ${code}) before it finished`)));
-          }),
-      ),
-    );
-    // Said once every thread has handed in its part (tests check the threads ran).
-    trace(`ledger read on ${n} worker threads`);
-    const agg = new Aggregator(options);
-    const scan: ReadLedgerResult = { lines: 0, torn: [], bytes: done };
-    for (const { part, torn } of parts) {
-      agg.mergePart(part);
-      scan.torn.push(...torn);
-    }
-    return { agg, scan };
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+  const results = resultsInOrder<ReportPartTask, ReportPart>({
+    script,
+    threads: n,
+    tasks,
+    what: 'a report worker',
+    describe: () => 'reading the ledger',
+    onNote: (bytes) => {
+      done += bytes as number;
+      onProgress?.(done, total);
+    },
+  });
+  // Merged in ledger order, as each part comes back.
+  const agg = new Aggregator(options);
+  const scan: ReadLedgerResult = { lines: 0, torn: [], bytes: 0 };
+  for await (const { part, torn } of results) {
+    mergePart(agg, part);
+    scan.torn.push(...torn);
   }
+  scan.bytes = done;
+  // Said once every thread has handed in its part (tests check the threads ran).
+  trace(`ledger read on ${n} worker threads`);
+  return { agg, scan };
 }

@@ -1,7 +1,7 @@
 /** Running totals of a group of calls, kept as plain numbers plus an exact cost sum. */
 import { EXIT, TokjError } from '../core/errors.js';
 import type { Money } from '../core/money.js';
-import { CostSum, type ExportedSum } from './cost-sum.js';
+import { DecimalSum, type ExportedSum } from '../core/decimal-sum.js';
 
 /** A Tally as plain data: counts in a fixed order, then its cost sum. */
 export interface ExportedTally {
@@ -24,10 +24,10 @@ export const current = {
 };
 
 /**
- * A Tally is its own cost sum (it extends CostSum rather than holding one) so adding a call
+ * A Tally is its own cost sum (it extends DecimalSum rather than holding one) so adding a call
  * touches one object: this runs several times per ledger line.
  */
-export class Tally extends CostSum {
+export class Tally extends DecimalSum {
   calls = 0;
   input = 0;
   output = 0;
@@ -41,7 +41,7 @@ export class Tally extends CostSum {
   maxInput = 0;
 
   /** The exact cost sum of the calls (this object). */
-  get cost(): CostSum {
+  get cost(): DecimalSum {
     return this;
   }
 

@@ -1,4 +1,6 @@
 /** The report's options once checked, and the data every renderer works from. */
+import type { Totals } from '../core/totals.js';
+import type { TokenField } from '../ledger/record.js';
 import type { PeriodKind, WeekStart } from './calendar.js';
 
 export type ReportFormat = 'markdown' | 'table' | 'json' | 'csv' | 'yaml';
@@ -20,20 +22,14 @@ export interface ReportOptions {
   suggestions: boolean;
 }
 
-/** Totals of a group of calls as the JSON output spells them (the stable shape). */
-export interface SummaryJson {
-  calls: number;
-  input_tokens: number;
-  output_tokens: number;
-  cache_read_tokens: number;
-  cache_write_tokens: number;
-  reasoning_tokens: number;
-  /** input + output. */
-  total_tokens: number;
+/**
+ * Totals of a group of calls as the JSON output spells them (the stable shape): the
+ * journal's Totals (core/totals.ts) with the cost named total_cost_usd.
+ */
+export type SummaryJson = Pick<Totals, 'calls' | TokenField | 'unpriced_calls'> & {
   /** Exact decimal string, priced calls only. */
   total_cost_usd: string;
-  unpriced_calls: number;
-}
+};
 
 export interface PeriodRow extends SummaryJson {
   period: string;

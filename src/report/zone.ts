@@ -1,5 +1,6 @@
 /**
- * Which local day a call falls on, in an IANA time zone. Intl is slow (microseconds a
+ * Which local day a call falls on, in an IANA time zone: the one day bucketing of reports,
+ * alerts in a report and daily or monthly budgets. Intl is slow (microseconds a
  * call), so the zone's offset is looked up once per UTC hour of the ledger: in an hour with
  * one offset whose local day does not change (all of them, in whole-hour zones, bar a
  * transition), every call of that hour gets the cached day without even parsing its
@@ -36,8 +37,8 @@ export class ZoneDays {
   private lastKey = -1;
   private last: HourInfo | null = null;
 
-  constructor(name: string) {
-    this.name = name;
+  /** `name`: an IANA zone; undefined for the machine's ($TZ, else the system's). */
+  constructor(name?: string) {
     this.format = new Intl.DateTimeFormat('en-US', {
       timeZone: name,
       hourCycle: 'h23',
@@ -48,6 +49,7 @@ export class ZoneDays {
       minute: 'numeric',
       second: 'numeric',
     });
+    this.name = name ?? this.format.resolvedOptions().timeZone;
   }
 
   /** Local wall time minus UTC at an instant, in ms. */

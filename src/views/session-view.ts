@@ -20,12 +20,11 @@ export const USAGE_HEADER = ['Call', 'Timestamp', 'Provider', 'Model', 'Input To
 const USAGE_ALIGN: AlignType[] = ['right', null, null, null, 'right', 'right', 'right', 'right', 'right', 'right', null];
 export const BREAKDOWN_HEADER = ['Provider', 'Model', 'Calls', 'Input Tokens', 'Output Tokens', 'Total Tokens', 'Cost', 'Share'];
 
-/** Session files with a usage table this long are parsed without its middle rows (elide.ts). */
-export const ELIDE_ROWS_FROM = 256;
-
 export const SESSION_BLOCKS: BlockSpec[] = [
   { name: 'info', section: 'Session Information', kind: 'list' },
-  { name: 'usage', section: 'Usage Tracking', kind: 'table', header: USAGE_HEADER, owned: true },
+  // Rendered whole from the ledger after a parse, never read back: a usage table of 256
+  // rows and more is parsed without its middle rows (elide.ts).
+  { name: 'usage', section: 'Usage Tracking', kind: 'table', header: USAGE_HEADER, owned: true, elideRowsFrom: 256 },
   { name: 'summary', section: 'Session Summary', kind: 'list' },
 ];
 

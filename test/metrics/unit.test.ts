@@ -5,10 +5,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import '../../src/core/money.js'; // big.js settings: plain decimals, as the ledger stores them
 import { LedgerAggregate } from '../../src/metrics/aggregate.js';
-import { DecimalSum } from '../../src/metrics/decimal-sum.js';
 import { buildFamilies } from '../../src/metrics/families.js';
 import { escapeLabelValue, prometheusSampleName, renderPrometheus } from '../../src/metrics/prometheus.js';
 import { scanLedgerInto } from '../../src/metrics/scan.js';
+import { buildReport } from '../../src/report/build-report.js';
 import { tempDir } from '../helpers.js';
 import { parseExposition, sampleValue } from './exposition.js';
 
@@ -32,33 +32,6 @@ const call = (over: Record<string, unknown> = {}): string =>
     labels: {},
     ...over,
   });
-
-describe('DecimalSum', () => {
-  it('sums decimal strings exactly, printed as big.js prints them', () => {
-    const decimal = fc
-      .tuple(fc.bigInt({ min: 0n, max: 10n ** 12n }), fc.integer({ min: 0, max: 20 }), fc.boolean())
-      .map(([units, scale, negative]) => new Big(`${negative ? '-' : ''}${units}`).div(new Big(10).pow(scale)).toFixed(scale));
-    fc.assert(
-      fc.property(fc.array(decimal, { maxLength: 30 }), (values) => {
-        const sum = new DecimalSum();
-        let expected = new Big(0);
-        for (const v of values) {
-          sum.add(v);
-          expected = expected.plus(v);
-        }
-        // big.js (configured by core/money) prints plain decimals without trailing zeros.
-        expect(sum.toString()).toBe(expected.toString().replace(/^-0$/, '0'));
-      }),
-    );
-  });
-
-  it('keeps digits a double would lose', () => {
-    const sum = new DecimalSum();
-    for (let i = 0; i < 10; i++) sum.add('0.1');
-    sum.add('0.000000000000000000012345');
-    expect(sum.toString()).toBe('1.000000000000000000012345');
-  });
-});
 
 describe('LedgerAggregate', () => {
   it('counts malformed lines instead of guessing, and skips session events', () => {
@@ -138,5 +111,59 @@ describe('scanLedgerInto', () => {
     expect(a.startMs).toBe(Date.parse('2026-01-01T00:00:00.000Z'));
     const cost = [...a.series.values()][0]!.cost.toString();
     expect(cost).toBe(new Big('0.001').times(n).toString());
+  });
+});
+
+describe('one pipeline with the report', () => {
+  it('counts the calls, tokens and cost `tokj report` counts, and skips the lines it skips', () => {
+    const dir = path.join(tempDir(), 'ledger');
+    mkdirSync(dir);
+    const lines = [
+      call(),
+      call({ agent: 'coder', cost_usd: '0.0000000000000000000123', cache_read_tokens: 7, reasoning_tokens: 2 }),
+      call({ cost_usd: null, estimated: true }),
+      call({ provider: 'anthropic', model: 'claude-sonnet-4-5', cost_usd: '1.5' }),
+      // Broken by hand: each is skipped by both, or counted by both.
+      call({ estimated: 'yes' }),
+      call({ input_tokens: undefined }),
+      call({ cost_usd: undefined }),
+      call({ timestamp: 'garbage' }),
+      call({ agent: 7 }),
+      call({ cost_usd: '1e-3' }),
+      'not json',
+    ];
+    writeFileSync(path.join(dir, '2026-11.a.jsonl'), `${lines.join('\n')}\n`);
+    const a = new LedgerAggregate();
+    scanLedgerInto(dir, a);
+    const report = buildReport({
+      ledgerDir: dir,
+      alertsLog: null,
+      now: new Date('2026-11-24T09:00:00.000Z'),
+      options: { period: 'daily', timeZone: 'UTC', weekStart: 'mon', since: null, until: null, by: null, format: 'json', suggestions: false },
+    });
+    const series = [...a.series.values()];
+    const sum = (f: (s: (typeof series)[number]) => number): number => series.reduce((n, s) => n + f(s), 0);
+    expect(a.invalidLines).toBe(report.skipped_lines);
+    expect(a.invalidLines).toBe(4);
+    expect({
+      calls: sum((s) => s.calls),
+      input_tokens: sum((s) => s.input_tokens),
+      output_tokens: sum((s) => s.output_tokens),
+      cache_read_tokens: sum((s) => s.cache_read_tokens),
+      reasoning_tokens: sum((s) => s.reasoning_tokens),
+      unpriced_calls: sum((s) => s.unpriced_calls),
+      estimated_calls: sum((s) => s.estimated_calls),
+    }).toEqual({
+      calls: report.summary.calls,
+      input_tokens: report.summary.input_tokens,
+      output_tokens: report.summary.output_tokens,
+      cache_read_tokens: report.summary.cache_read_tokens,
+      reasoning_tokens: report.summary.reasoning_tokens,
+      unpriced_calls: report.summary.unpriced_calls,
+      estimated_calls: report.summary.estimated_calls,
+    });
+    expect(report.summary.calls).toBe(7);
+    expect(series.reduce((t, s) => t.plus(s.cost.toMoney()), new Big(0)).toString()).toBe(report.summary.total_cost_usd);
+    expect(report.summary.total_cost_usd).toBe('1.5030000000000000000123');
   });
 });

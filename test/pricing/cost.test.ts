@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TokjError } from '../../src/core/errors.js';
-import { sumMoney } from '../../src/core/money.js';
+import { sumMoney } from '../../src/core/decimal-sum.js';
 import type { Usage } from '../../src/core/usage.js';
 import {
   type PriceEntry,

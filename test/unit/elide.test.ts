@@ -4,6 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { cutsInsideTables, elidedRows, elideLongTables, restorePositions } from '../../src/markdown/elide.js';
 import { parseMarkdownLazily } from '../../src/markdown/lazy-parse.js';
 import { parseMarkdown } from '../../src/markdown/parse.js';
+import { TokjError } from '../../src/core/errors.js';
+import { locateBlocks, parseOptionsFor } from '../../src/markdown/locate.js';
+import { JOURNAL_BLOCKS } from '../../src/views/journal-view.js';
+import { SESSION_BLOCKS, USAGE_HEADER } from '../../src/views/session-view.js';
 
 /** Every node outside table rows, with its span and lines; a table with its row count. */
 function shape(root: Root): string[] {
@@ -54,5 +58,45 @@ describe('elideLongTables', () => {
     expect(text.slice(tableNode.position!.start.offset, tableNode.position!.end.offset)).toBe(`| Call | Note |\n| -: | - |\n${rows.join('\n')}`);
     expect(elidedRows(tableNode)).toBe(998);
     expect(root.children[2]!.position!.start.line).toBe(1006);
+  });
+});
+
+describe('an elided table in locateBlocks', () => {
+  const usageText = (n: number): string => {
+    const rows = Array.from({ length: n }, (_, i) => `| ${[String(i + 1), ...USAGE_HEADER.slice(1).map(() => 'x')].join(' | ')} |`);
+    return `# Session\n\n## Session Information\n\n- **Status**: active\n\n## Usage Tracking\n\n| ${USAGE_HEADER.join(' | ')} |\n| ${USAGE_HEADER.map(() => '-').join(' | ')} |\n${rows.join('\n')}\n\n## Session Summary\n\n- **Total Calls**: ${n}\n`;
+  };
+
+  it('is declared by the session view: the usage table from 256 rows, nothing else', () => {
+    expect(parseOptionsFor(SESSION_BLOCKS)).toEqual({ elideRowsFrom: 256 });
+    expect(parseOptionsFor(JOURNAL_BLOCKS)).toEqual({});
+  });
+
+  it('counts its rows but refuses its cells (a bug error, exit 70); a table parsed whole gives them', async () => {
+    for (const [n, elided] of [
+      [300, true],
+      [255, false],
+    ] as const) {
+      const text = usageText(n);
+      const located = locateBlocks(await parseMarkdownLazily(text, parseOptionsFor(SESSION_BLOCKS)), SESSION_BLOCKS, 'session.md', text);
+      expect(located.rowCounts.usage).toBe(n);
+      if (elided) {
+        const error = (() => {
+          try {
+            located.rowCells.rows('usage');
+          } catch (e) {
+            return e;
+          }
+          return null;
+        })();
+        expect(error).toBeInstanceOf(TokjError);
+        expect(error).toMatchObject({ exitCode: 70, code: 'elided_rows' });
+      } else {
+        const rows = located.rowCells.rows('usage')!;
+        expect(rows).toHaveLength(n);
+        expect(rows[n - 1]![0]).toBe(String(n));
+      }
+      expect(located.rowCells.rows('breakdown')).toBeUndefined();
+    }
   });
 });

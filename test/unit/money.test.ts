@@ -1,7 +1,8 @@
 import Big from 'big.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addMoney, formatCount, formatUsd, formatUsdBig, moneyToString, parseMoney, parseRate, sumMoney } from '../../src/core/money.js';
+import { addMoney, sumMoney } from '../../src/core/decimal-sum.js';
+import { formatCount, formatUsd, formatUsdBig, moneyToString, parseMoney, parseRate } from '../../src/core/money.js';
 
 describe('money', () => {
   it('formats costs for people without hiding small calls', () => {

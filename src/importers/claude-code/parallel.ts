@@ -1,14 +1,14 @@
 /**
- * Reads many transcripts on worker threads: a gigabyte of logs is mostly scanning and JSON
- * parsing, which splits cleanly by file. Files go out in the order the caller takes them
- * (oldest first), two ahead to each worker, and results come back in that order as soon as
- * they and those before them are read. Small imports (and tests running the sources, where
+ * Reads many transcripts on worker threads (io/worker-pool.ts): a gigabyte of logs is
+ * mostly scanning and JSON parsing, which splits cleanly by file. Files go out in the order
+ * the caller takes them (oldest first), two ahead to each worker, and results come back in
+ * that order as soon as they and those before them are read. Small imports (and tests running the sources, where
  * no worker bundle exists) read in-process.
  */
 import { statSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { trace } from '../../io/trace.js';
-import { threadCount, threadFailure, workerScript } from '../../io/workers.js';
+import { resultsInOrder } from '../../io/worker-pool.js';
+import { threadCount, workerScript } from '../../io/workers.js';
 import { parseTranscript, type TranscriptResult } from './transcript.js';
 
 /** Below this many bytes of transcripts, starting workers costs more than it saves. */
@@ -52,57 +52,13 @@ export async function* readTranscripts(files: string[], env: NodeJS.ProcessEnv, 
     }
     return;
   }
-  const results: Array<TranscriptResult | undefined> = new Array(files.length);
-  let failure: Error | null = null;
-  let wake: (() => void) | null = null;
-  const notify = (): void => {
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-  let sent = 0;
-  const workers = Array.from({ length: n }, () => {
-    const worker = new Worker(script);
-    const inFlight: number[] = [];
-    const send = (): void => {
-      while (inFlight.length < AHEAD && sent < files.length) {
-        inFlight.push(sent);
-        worker.postMessage(files[sent++]);
-      }
-    };
-    worker.on('message', (reply: string) => {
-      const index = inFlight.shift()!;
-      const parsed = JSON.parse(reply) as { ok?: TranscriptResult; error?: string };
-      if (parsed.ok === undefined) failure ??= new Error(`reading ${files[index]}: ${parsed.error ?? 'no result'}`);
-      else results[index] = parsed.ok;
-      send();
-      notify();
-    });
-    worker.on('error', (error) => {
-      failure ??= threadFailure('a transcript reader', error);
-      notify();
-    });
-    worker.on('exit', (code) => {
-      if (inFlight.length > 0) failure ??= new Error(`the transcript reader thread stopped (exit ${code}) while reading ${files[inFlight[0]!]}`);
-      notify();
-    });
-    send();
-    return worker;
-  });
-  try {
-    for (let next = 0; next < files.length; next++) {
-      while (results[next] === undefined) {
-        if (failure) throw failure;
-        await new Promise<void>((resolve) => (wake = resolve));
-      }
-      const result = results[next]!;
-      results[next] = undefined; // yielded: let it go
-      yield result;
-      progress(next);
-    }
-    // Said once every file came back from the threads (tests check the threads ran).
-    trace(`${files.length} transcripts read on ${n} worker threads`);
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+  // A result comes back as JSON text (worker.ts).
+  const results = resultsInOrder<string, string>({ script, threads: n, tasks: files, ahead: AHEAD, what: 'a transcript reader', describe: (file) => `reading ${file}` });
+  let next = 0;
+  for await (const text of results) {
+    yield JSON.parse(text) as TranscriptResult;
+    progress(next++);
   }
+  // Said once every file came back from the threads (tests check the threads ran).
+  trace(`${files.length} transcripts read on ${n} worker threads`);
 }
