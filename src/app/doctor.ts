@@ -19,7 +19,7 @@ import { spansFit } from '../markdown/view.js';
 import { parseMarkdownLazily } from '../markdown/lazy-parse.js';
 import { ELIDE_ROWS_FROM, sessionBlocks } from '../views/session-view.js';
 import { JOURNAL_BLOCKS } from '../views/journal-view.js';
-import { count, totalCostText } from '../views/format.js';
+import { count, totalCostCell, totalCostText } from '../views/format.js';
 import { sessionMdPath, sessionStatePath, type Layout } from './layout.js';
 import { SessionStates } from './session-states.js';
 import { readJson } from './state-store.js';
@@ -182,8 +182,8 @@ export async function diagnose(layout: Layout): Promise<Diagnosis> {
       const summary = located.rowCells.summary ?? [];
       const total = summary[summary.length - 1];
       const t = journal.totals;
-      if (sessions.size > 0 && (!total || total[3] !== count(t.calls) || total[8] !== totalCostText(t))) {
-        problems.push({ file: rel(layout.journalMd), message: `Usage Summary TOTAL row does not show ${count(t.calls)} calls and ${totalCostText(t)}`, fix: REBUILD, fixable: true });
+      if (sessions.size > 0 && (!total || total[3] !== count(t.calls) || total[8] !== totalCostCell(t))) {
+        problems.push({ file: rel(layout.journalMd), message: `Usage Summary TOTAL row does not show ${count(t.calls)} calls and ${totalCostCell(t)}`, fix: REBUILD, fixable: true });
       }
       const logged = new Set((located.rowCells.log ?? []).map((r) => (r[0] ?? '').trim()));
       const unlogged = [...sessions.keys()].filter((id) => !logged.has(id));

@@ -7,7 +7,7 @@
 import type { PeriodKind, WeekStart } from './calendar.js';
 import { periodLabeller } from './calendar.js';
 import { emptyFields, readCallFields, type CallFields } from './call-fields.js';
-import { parseCost, slowCost } from './cost-sum.js';
+import { CostSum, parseCost, slowCost, type ExportedSum } from './cost-sum.js';
 import { current, Tally, type ExportedTally } from './tally.js';
 import { ToolFeeTotals, type ExportedToolFees } from './tool-fees.js';
 import type { ZoneDays } from './zone.js';
@@ -70,6 +70,7 @@ export interface AggregatePart {
   skipped: number;
   toolFees: ExportedToolFees;
   tiers: Array<[string, ExportedTally]>;
+  dayCosts: Array<[day: number, sum: ExportedSum]>;
 }
 
 
@@ -103,6 +104,8 @@ export class Aggregator {
   readonly retries = new Tally();
   readonly retriesByModel = new Map<string, Tally>();
   readonly sessionStatus = new Map<string, string>();
+  /** Cost per local day number, whatever the period (the report's chart shows every day). */
+  readonly dayCosts = new Map<number, CostSum>();
   /** Earliest and latest local day among counted calls. */
   minDay = Infinity;
   maxDay = -Infinity;
@@ -122,6 +125,8 @@ export class Aggregator {
   private lastPeriod: Tally | null = null;
   private lastSession: SessionTally | null = null;
   private lastSessionId = '';
+  private lastCostDay = NaN;
+  private lastDayCost: CostSum | null = null;
   private readonly fields = emptyFields();
 
   constructor(private readonly options: AggregateOptions) {
@@ -195,6 +200,17 @@ export class Aggregator {
 
     if (day < this.minDay) this.minDay = day;
     if (day > this.maxDay) this.maxDay = day;
+    if (c.priced !== 0) {
+      let d = this.lastDayCost;
+      if (day !== this.lastCostDay || d === null) {
+        d = this.dayCosts.get(day) ?? null;
+        if (d === null) this.dayCosts.set(day, (d = new CostSum()));
+        this.lastCostDay = day;
+        this.lastDayCost = d;
+      }
+      if (c.priced === 1) d.addParsed();
+      else d.addSlow(c.slow!);
+    }
 
     const timestamp = f.timestamp;
     let s = this.lastSession;
@@ -294,6 +310,7 @@ export class Aggregator {
       skipped: this.skipped,
       toolFees: this.toolFees.exportFees(),
       tiers: [...this.tiers].map(([k, t]) => [k, t.exportTally()]),
+      dayCosts: [...this.dayCosts].map(([day, sum]) => [day, sum.exportSum()]),
     };
   }
 
@@ -351,6 +368,11 @@ export class Aggregator {
         this.sessionStatus.set(id, status);
         this.ended.add(id);
       } else if (!this.sessionStatus.has(id)) this.sessionStatus.set(id, status);
+    }
+    for (const [day, sum] of part.dayCosts) {
+      let d = this.dayCosts.get(day);
+      if (d === undefined) this.dayCosts.set(day, (d = new CostSum()));
+      d.addExportedSum(sum);
     }
     if (part.minDay < this.minDay) this.minDay = part.minDay;
     if (part.maxDay > this.maxDay) this.maxDay = part.maxDay;
