@@ -1,7 +1,7 @@
 // The record path: wall time of one `tokj record` process against `node -e 0`, measured
-// side by side, interleaved round-robin, on three journals (empty, 100k calls over 1,000
-// sessions, one session already holding 10k calls). See bench/README.md for the bars.
-import { mkdirSync, readFileSync } from 'node:fs';
+// side by side, interleaved round-robin, on four journals (empty, 100k calls over 1,000
+// sessions, one session already holding 10k calls, a year of history: 100k one-call sessions). See bench/README.md for the bars.
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import {
   cleanEnv,
@@ -33,6 +33,8 @@ import {
 const NODE = 'node -e 0';
 const BAR_VS_NODE = 2.0;
 const BAR_VS_EMPTY = 1.25;
+const BAR_YEAR_VS_EMPTY = 1.1;
+const BAR_JOURNAL_BYTES = 100 * 1024;
 const BAR_IMPORT_MS = 60_000;
 const IN = 1500;
 const OUT = 800;
@@ -44,6 +46,7 @@ export async function runRecordBench({ log = console.log } = {}) {
   const journalCalls = envInt('BENCH_JOURNAL_CALLS', 100_000);
   const journalSessions = envInt('BENCH_JOURNAL_SESSIONS', 1_000);
   const sessionCalls = envInt('BENCH_SESSION_CALLS', 10_000);
+  const yearSessions = envInt('BENCH_YEAR_SESSIONS', 100_000);
   const importTimeoutMs = envInt('BENCH_IMPORT_TIMEOUT_S', 600) * 1000;
   const k = (n) => (n % 1000 === 0 ? `${n / 1000}k` : String(n));
 
@@ -57,6 +60,7 @@ export async function runRecordBench({ log = console.log } = {}) {
     { name: 'empty', label: 'empty journal', session: 'bench-empty', imported: 0, importedSessions: 0 },
     { name: k(journalCalls), key: 'big-journal', label: `${k(journalCalls)} calls / ${journalSessions} sessions`, session: 'bench-live', imported: journalCalls, importedSessions: journalSessions },
     { name: `session ${k(sessionCalls)}`, key: 'big-session', label: `session holding ${k(sessionCalls)} calls`, session: 'big', imported: sessionCalls, importedSessions: 0 },
+    { name: `year ${k(yearSessions)}`, key: 'year', label: `a year: ${k(yearSessions)} one-call sessions`, session: 'bench-year', imported: yearSessions, importedSessions: yearSessions },
   ];
   cases[0].key = 'empty';
   for (const c of cases) {
@@ -141,6 +145,15 @@ export async function runRecordBench({ log = console.log } = {}) {
         c.setupError = `tokj status after import failed: ${describeFailure(r)}`;
       }
     }
+  }
+  {
+    // A heavy user's year: sessions spread over the 365 days before now, each finalized.
+    const c = cases[3];
+    const end = Date.now() - 3_600_000;
+    progress(`[record] writing ${yearSessions} one-call sessions over a year...`);
+    const { file } = fixture(c, `${k(yearSessions)} sessions over a year`, { count: yearSessions, sessions: yearSessions, prefix: 'year-', seed: 3, start: end - 365 * 86_400_000, end });
+    importStep(c, file, { calls: yearSessions, created: yearSessions });
+    if (!c.setupError) runStep(c, 'tokj init', ['init', c.session, 'openai', 'gpt-4o', '--quiet']);
   }
   const live = cases.filter((c) => !c.setupError);
 
@@ -242,6 +255,11 @@ export async function runRecordBench({ log = console.log } = {}) {
     const vsEmpty = st.median / emptyMedian;
     const bars = [{ bar: `median <= ${BAR_VS_NODE}x node -e 0`, value: vsNode, pass: vsNode <= BAR_VS_NODE }];
     if (c.key === 'big-journal') bars.push({ bar: `median <= ${BAR_VS_EMPTY}x empty`, value: vsEmpty, pass: vsEmpty <= BAR_VS_EMPTY });
+    if (c.key === 'year') {
+      bars.push({ bar: `median <= ${BAR_YEAR_VS_EMPTY}x empty`, value: vsEmpty, pass: vsEmpty <= BAR_YEAR_VS_EMPTY });
+      const bytes = statSync(path.join(c.dir, 'work_journal', 'token_usage.md')).size;
+      bars.push({ bar: `main journal <= ${BAR_JOURNAL_BYTES / 1024} KB`, value: `${(bytes / 1024).toFixed(1)} KB`, pass: bytes <= BAR_JOURNAL_BYTES });
+    }
     const fails = failures[c.name];
     if (fails.length) bars.push({ bar: 'every record exits 0', value: `${fails.length} failed`, pass: false });
     const rssMedian = rss[c.name].length ? median(rss[c.name]) : null;
@@ -325,8 +343,8 @@ export async function runRecordBench({ log = console.log } = {}) {
     benchmark: 'record',
     at: new Date().toISOString(),
     build,
-    config: { rounds, warmup, rss_runs: rssRuns, journal_calls: journalCalls, journal_sessions: journalSessions, session_calls: sessionCalls, order: names },
-    bars: { vs_node: BAR_VS_NODE, big_journal_vs_empty: BAR_VS_EMPTY, import_ms: BAR_IMPORT_MS },
+    config: { rounds, warmup, rss_runs: rssRuns, journal_calls: journalCalls, journal_sessions: journalSessions, session_calls: sessionCalls, year_sessions: yearSessions, order: names },
+    bars: { vs_node: BAR_VS_NODE, big_journal_vs_empty: BAR_VS_EMPTY, year_vs_empty: BAR_YEAR_VS_EMPTY, journal_bytes: BAR_JOURNAL_BYTES, import_ms: BAR_IMPORT_MS },
     node_e_0: { stats_ms: nodeStats, max_rss_kib: rss[NODE].length ? median(rss[NODE]) : null, failures: failures[NODE].length },
     cases: results,
     import_bar: importBar,

@@ -5,7 +5,7 @@
 // exit means the benchmark itself could not run. Results are written to bench/out/*.json.
 
 const BENCHMARKS = {
-  record: { about: 'one `tokj record` vs `node -e 0`: empty journal, 100k calls, a 10k-call session', run: async () => (await import('./record.mjs')).runRecordBench() },
+  record: { about: 'one `tokj record` vs `node -e 0`: empty journal, 100k calls, a 10k-call session, a year of 100k sessions', run: async () => (await import('./record.mjs')).runRecordBench() },
   report: { about: 'tokj report over 1M calls vs a bare JSON.parse scan', run: async () => (await import('./report.mjs')).benchReport() },
   ccusage: { about: 'import --from claude-code + report vs ccusage 20 on 1M Claude Code lines (BENCH_CC_LINES)', run: async () => (await import('./ccusage.mjs')).benchCcusage() },
   collect: { about: 'auto-collect throughput and memory: a large SSE stream, 100k JSON Lines responses', run: async () => (await import('./collect.mjs')).runCollectBench() },
@@ -16,7 +16,7 @@ if (args.includes('-h') || args.includes('--help')) {
   console.log('usage: node bench/run.mjs [benchmark...]\n');
   for (const [name, b] of Object.entries(BENCHMARKS)) console.log(`  ${name.padEnd(10)} ${b.about}`);
   console.log('\nenv: BENCH_ROUNDS (30), BENCH_WARMUP (2), BENCH_RSS_RUNS (3), BENCH_JOURNAL_CALLS (100000), BENCH_JOURNAL_SESSIONS (1000),');
-  console.log('     BENCH_SESSION_CALLS (10000), BENCH_IMPORT_TIMEOUT_S (600), BENCH_TRACE=1, BENCH_KEEP=1, BENCH_NO_SNAPSHOT=1');
+  console.log('     BENCH_SESSION_CALLS (10000), BENCH_YEAR_SESSIONS (100000), BENCH_IMPORT_TIMEOUT_S (600), BENCH_TRACE=1, BENCH_KEEP=1, BENCH_NO_SNAPSHOT=1');
   process.exit(0);
 }
 const unknown = args.filter((a) => !(a in BENCHMARKS));

@@ -1,5 +1,5 @@
 /** Test helpers: run the built binary in temp dirs, read journals back through a GFM parser. */
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +74,19 @@ export function tableIn(root: Root, section: string): string[][] {
     if (n.type === 'table') return (n as Table).children.map((r) => r.children.map((c) => plainText(c)));
   }
   throw new Error(`no table in ${section}`);
+}
+
+/**
+ * Every session row of a journal's month logs (`work_journal/log/YYYY-MM.md`, oldest month
+ * first), header left out: the full Detailed Usage Log. `root` is the `.ai_workflow` folder.
+ */
+export function monthLogRows(root: string): string[][] {
+  const dir = path.join(root, 'work_journal', 'log');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => /^\d{4}-\d\d\.md$/.test(name))
+    .sort()
+    .flatMap((name) => tableIn(readMd(path.join(dir, name)), 'Detailed Usage Log').slice(1));
 }
 
 /** `**Label**: value` items of the first list under `section`. */

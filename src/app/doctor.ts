@@ -5,10 +5,10 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { canonicalJournal, newJournalState, putInOrder, STATE_VERSION, type JournalState } from '../core/journal-state.js';
+import { canonicalJournal, newJournalState, recentFrom, STATE_VERSION, type JournalState } from '../core/journal-state.js';
 import { canonicalSession, sessionOrderKey, type SessionState } from '../core/session-state.js';
 import { foldEntry, type FoldTarget } from '../core/fold.js';
-import { entryKey } from '../core/entry-key.js';
+import { entryKey, monthOfKey } from '../core/entry-key.js';
 import { TokjError } from '../core/errors.js';
 import { scanLedger } from '../ledger/store.js';
 import { isApplied, sameApplied, type Applied } from '../ledger/cursor.js';
@@ -19,8 +19,9 @@ import { spansFit } from '../markdown/view.js';
 import { parseMarkdownLazily } from '../markdown/lazy-parse.js';
 import { ELIDE_ROWS_FROM, sessionBlocks } from '../views/session-view.js';
 import { JOURNAL_BLOCKS } from '../views/journal-view.js';
+import { MONTH_LOG_BLOCKS } from '../views/month-log-view.js';
 import { count, totalCostCell, totalCostText } from '../views/format.js';
-import { sessionMdPath, sessionStatePath, type Layout } from './layout.js';
+import { monthLogPath, sessionMdPath, sessionStatePath, type Layout } from './layout.js';
 import { SessionStates } from './session-states.js';
 import { readJson } from './state-store.js';
 
@@ -84,13 +85,14 @@ function replay(layout: Layout, upTo: Applied | null): Replayed {
   for (const s of sessions.values()) {
     if (s.start_key === null) problems.push({ file: rel(''), message: `session ${s.session} has entries but no session_start`, fix: 'add its session_start line or remove its entries by hand', fixable: false });
   }
-  putInOrder(journal, (id) => sessionOrderKey(sessions.get(id)!));
+  // The fold keeps the latest sessions as entries arrive; from scratch they are simply the greatest keys.
+  journal.recent = recentFrom([...sessions.values()].map((s) => [sessionOrderKey(s), s.session]));
   return { sessions, journal, problems, pending };
 }
 
 /** What a state says about the ledger, without its bookkeeping (cursor, view spans, pending writes). */
 function content(state: object): string {
-  const { applied: _a, view: _v, pending_sessions: _p, ...rest } = state as Record<string, unknown>;
+  const { applied: _a, view: _v, pending_sessions: _p, month_views: _m, ...rest } = state as Record<string, unknown>;
   return JSON.stringify(rest);
 }
 
@@ -185,13 +187,14 @@ export async function diagnose(layout: Layout): Promise<Diagnosis> {
       if (sessions.size > 0 && (!total || total[3] !== count(t.calls) || total[8] !== totalCostCell(t))) {
         problems.push({ file: rel(layout.journalMd), message: `Usage Summary TOTAL row does not show ${count(t.calls)} calls and ${totalCostCell(t)}`, fix: REBUILD, fixable: true });
       }
-      const logged = new Set((located.rowCells.log ?? []).map((r) => (r[0] ?? '').trim()));
-      const unlogged = [...sessions.keys()].filter((id) => !logged.has(id));
-      if (unlogged.length > 0) problems.push({ file: rel(layout.journalMd), message: `Detailed Usage Log lacks ${unlogged.length} session(s): ${unlogged.slice(0, 5).join(', ')}`, fix: REBUILD, fixable: true });
+      const listed = new Set((located.rowCells.recent ?? []).map((r) => (r[0] ?? '').trim()));
+      const unlisted = journal.recent.map(([, id]) => id).filter((id) => !listed.has(id));
+      if (unlisted.length > 0) problems.push({ file: rel(layout.journalMd), message: `Recent Sessions lacks ${unlisted.length} session(s): ${unlisted.slice(0, 5).join(', ')}`, fix: REBUILD, fixable: true });
     } catch (error) {
       problems.push({ file: rel(layout.journalMd), message: (error as TokjError).message, fix: 'repair the table by hand (or delete it: tokj rebuild regenerates it)', fixable: false });
     }
   }
+  problems.push(...(await monthLogProblems(layout, sessions)));
   // Session files with no session in the ledger: someone's copy, or a lost ledger.
   if (existsSync(layout.sessionsDir)) {
     for (const name of readdirSync(layout.sessionsDir)) {
@@ -201,4 +204,32 @@ export async function diagnose(layout: Layout): Promise<Diagnosis> {
     }
   }
   return { problems, pending };
+}
+
+/** Every session is a row of its month's log (the month of its start, UTC). */
+async function monthLogProblems(layout: Layout, sessions: Map<string, SessionState>): Promise<Problem[]> {
+  const byMonth = new Map<string, string[]>();
+  for (const s of sessions.values()) {
+    const month = monthOfKey(sessionOrderKey(s));
+    byMonth.set(month, [...(byMonth.get(month) ?? []), s.session]);
+  }
+  const problems: Problem[] = [];
+  for (const [month, ids] of byMonth) {
+    const file = monthLogPath(layout, month);
+    const label = path.relative(layout.root, file);
+    const text = readTextIfExists(file);
+    if (text === null) {
+      problems.push({ file: label, message: `the month log of ${month} is missing`, fix: REBUILD, fixable: true });
+      continue;
+    }
+    try {
+      const located = locateBlocks(await parseMarkdownLazily(text), MONTH_LOG_BLOCKS, label, text);
+      const logged = new Set((located.rowCells.log ?? []).map((r) => (r[0] ?? '').trim()));
+      const unlogged = ids.filter((id) => !logged.has(id));
+      if (unlogged.length > 0) problems.push({ file: label, message: `Detailed Usage Log lacks ${unlogged.length} session(s): ${unlogged.slice(0, 5).join(', ')}`, fix: REBUILD, fixable: true });
+    } catch (error) {
+      problems.push({ file: label, message: (error as TokjError).message, fix: 'repair the table by hand (or delete it: tokj rebuild regenerates it)', fixable: false });
+    }
+  }
+  return problems;
 }

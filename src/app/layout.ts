@@ -13,7 +13,10 @@ export interface Layout {
   stateDir: string;
   sessionStateDir: string;
   requestIdDir: string;
+  sessionIdDir: string;
+  monthListDir: string;
   journalMd: string;
+  monthLogDir: string;
   configMd: string;
   alertsLog: string;
   reportsDir: string;
@@ -30,11 +33,24 @@ export function layoutOf(root: string): Layout {
     stateDir,
     sessionStateDir: path.join(stateDir, 'sessions'),
     requestIdDir: path.join(stateDir, 'request-ids'),
+    sessionIdDir: path.join(stateDir, 'session-ids'),
+    monthListDir: path.join(stateDir, 'months'),
     journalMd: path.join(root, 'work_journal', 'token_usage.md'),
+    monthLogDir: path.join(root, 'work_journal', 'log'),
     configMd: path.join(monitoring, 'token_collection_config.md'),
     alertsLog: path.join(monitoring, 'usage_alerts.log'),
     reportsDir: path.join(monitoring, 'reports'),
   };
+}
+
+/**
+ * Refuses to work in a journal whose own folders are symbolic links leading outside it:
+ * every write below goes through these folders.
+ */
+export function checkContained(layout: Layout): void {
+  for (const parts of [['monitoring'], ['monitoring', 'ledger'], ['monitoring', 'sessions'], ['monitoring', '.state'], ['monitoring', '.state', 'sessions'], ['monitoring', '.state', 'request-ids'], ['monitoring', '.state', 'session-ids'], ['monitoring', '.state', 'months'], ['monitoring', 'reports'], ['work_journal'], ['work_journal', 'log']]) {
+    inside(layout.root, ...parts);
+  }
 }
 
 export function sessionMdPath(layout: Layout, session: string): string {
@@ -43,6 +59,11 @@ export function sessionMdPath(layout: Layout, session: string): string {
 
 export function sessionStatePath(layout: Layout, session: string): string {
   return inside(layout.root, 'monitoring', '.state', 'sessions', `${session}.json`);
+}
+
+/** The month log of the sessions that started in a UTC month ("2026-12"). */
+export function monthLogPath(layout: Layout, month: string): string {
+  return inside(layout.root, 'work_journal', 'log', `${month}.md`);
 }
 
 export function templatePath(name: string): string {
@@ -85,6 +106,6 @@ export function ensureLayout(layout: Layout): string[] {
   };
   ensureDir(layout.root);
   walk('');
-  for (const dir of [layout.sessionsDir, layout.ledgerDir, layout.sessionStateDir, layout.requestIdDir]) ensureDir(dir);
+  for (const dir of [layout.sessionsDir, layout.ledgerDir, layout.sessionStateDir, layout.requestIdDir, layout.sessionIdDir]) ensureDir(dir);
   return created;
 }

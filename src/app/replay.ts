@@ -10,6 +10,9 @@ import { isApplied, type Applied, type Cursor } from '../ledger/cursor.js';
 import type { CallRecord, LedgerEntry } from '../ledger/record.js';
 import { listSegments, scanLedger, scanSegment, segmentSize } from '../ledger/store.js';
 import { entryKey } from '../core/entry-key.js';
+import { foldEntry, type FoldTarget } from '../core/fold.js';
+import { newJournalState } from '../core/journal-state.js';
+import type { SessionState } from '../core/session-state.js';
 import { ensureDir, writeAtomic } from '../io/fs.js';
 
 export interface ReplaySink {
@@ -54,6 +57,24 @@ export function sessionEntries(ledgerDir: string, session: string, upTo: Applied
     if (line.entry?.session === session && isApplied(upTo, line.at)) out.push({ entry: line.entry, key: entryKey(line.entry.timestamp, line.at) });
   }
   return out;
+}
+
+/**
+ * Every session as the ledger's lines up to `upTo` fold it, in a scratch journal: the slow
+ * way to list sessions, for when a derived list was lost. Lines that do not fold are skipped.
+ */
+export function sessionsFolded(ledgerDir: string, upTo: Applied): SessionState[] {
+  const sessions = new Map<string, SessionState>();
+  const target: FoldTarget = { journal: newJournalState(), session: (id) => sessions.get(id) ?? null, adopt: (s) => sessions.set(s.session, s) };
+  for (const line of scanLedger(ledgerDir)) {
+    if (!line.entry || !isApplied(upTo, line.at)) continue;
+    try {
+      foldEntry(target, line.entry, entryKey(line.entry.timestamp, line.at));
+    } catch {
+      // a line past 2^53-1: skipped here as everywhere (doctor reports it)
+    }
+  }
+  return [...sessions.values()];
 }
 
 /** A session's calls in view order (by entry key). */

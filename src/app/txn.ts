@@ -12,38 +12,30 @@
  * is re-parsed and rendered whole, so a crash between a view and its state cannot double a row.
  */
 import path from 'node:path';
-import { readFileSync, rmSync } from 'node:fs';
-import { canonicalJournal, newJournalState, putInOrder, STATE_VERSION, type JournalState } from '../core/journal-state.js';
-import { canonicalSession, emptySessionState, sessionOrderKey, type SessionState } from '../core/session-state.js';
+import { rmSync } from 'node:fs';
+import { canonicalJournal, newJournalState, STATE_VERSION, type JournalState } from '../core/journal-state.js';
+import { canonicalSession, type SessionState } from '../core/session-state.js';
 import { foldEntry, type FoldTarget } from '../core/fold.js';
 import { entryKey } from '../core/entry-key.js';
-import { markApplied, sameApplied, type Applied, type Cursor } from '../ledger/cursor.js';
+import { markApplied, type Cursor } from '../ledger/cursor.js';
 import { TokjError } from '../core/errors.js';
 import type { CallRecord, LedgerEntry } from '../ledger/record.js';
 import { appendEntries, listSegments, segmentName } from '../ledger/store.js';
-import { ensureDir, readStamped, stampOf, writeAtomic } from '../io/fs.js';
+import { ensureDir } from '../io/fs.js';
 import { withLock } from '../io/lock.js';
 import { inside } from '../io/paths.js';
 import { trace } from '../io/trace.js';
-import { cacheOf, openView, type OpenedView, type ViewCache } from '../markdown/view.js';
-import { ELIDE_ROWS_FROM, sessionBlocks, sessionSkeleton, updateSessionView } from '../views/session-view.js';
-import { JOURNAL_BLOCKS, updateJournalView } from '../views/journal-view.js';
-import { sessionMdPath, templatePath, type Layout } from './layout.js';
-import { SessionStates } from './session-states.js';
-import { RequestIndex } from './request-index.js';
+import { updateSessionView } from '../views/session-view.js';
+import { updateJournalView } from '../views/journal-view.js';
+import { updateMonthLogView } from '../views/month-log-view.js';
+import { checkContained, sessionMdPath, type Layout } from './layout.js';
+import { IdIndex } from './id-index.js';
+import { monthOf, SessionLookup } from './session-lookup.js';
+import { keptViewsOf, ViewFiles, type KeptViews } from './view-files.js';
 import { appendAlertLog, readAlertLog, type Alert } from './alerts.js';
 import { readJson, writeJson } from './state-store.js';
-import { callsInOrder, moveTornTail, replayPast, sessionEntries, type KeyedEntry } from './replay.js';
-
-/**
- * Refuses to work in a journal whose own folders are symbolic links leading outside it:
- * every write below goes through these folders.
- */
-function checkContained(layout: Layout): void {
-  for (const parts of [['monitoring'], ['monitoring', 'ledger'], ['monitoring', 'sessions'], ['monitoring', '.state'], ['monitoring', '.state', 'sessions'], ['monitoring', '.state', 'request-ids'], ['monitoring', 'reports'], ['work_journal']]) {
-    inside(layout.root, ...parts);
-  }
-}
+import { callsInOrder, moveTornTail, replayPast, sessionEntries } from './replay.js';
+import { TxnChanges } from './txn-changes.js';
 
 export interface TxnContext {
   layout: Layout;
@@ -53,65 +45,28 @@ export interface TxnContext {
   warn: (message: string) => void;
 }
 
-/**
- * The view spans the old derived state held, read before a rebuild drops it (a damaged file
- * only means its views are parsed again). A span is trusted only while its file's stamp is
- * the one it was cached with, so a rebuild of a journal nobody edited parses nothing.
- */
-interface KeptViews {
-  journal: ViewCache | null;
-  sessions: Map<string, ViewCache>;
-}
-
-function keptViews(layout: Layout): KeptViews {
-  let journal: ViewCache | null = null;
-  try {
-    journal = readJson<JournalState>(path.join(layout.stateDir, 'journal.json'))?.view ?? null;
-  } catch {
-    // damaged: parse the journal
-  }
-  const sessions = new Map<string, ViewCache>();
-  for (const [id, state] of new SessionStates(layout).readAll()) if (state.view) sessions.set(id, state.view);
-  return { journal, sessions };
-}
-
-/** The session template, read once per process (an import creates thousands of sessions). */
-let sessionTemplateText: string | null = null;
-function sessionTemplate(): string {
-  sessionTemplateText ??= readFileSync(templatePath('session.md'), 'utf8');
-  return sessionTemplateText;
-}
+/** Derived files rebuilt with the journal state: lookups made from the ledger. */
+const indexDirs = (layout: Layout): string[] => [layout.requestIdDir, layout.sessionIdDir, layout.monthListDir];
 
 export class JournalTxn {
   readonly journal: JournalState;
-  readonly requests: RequestIndex;
-  private readonly states: SessionStates;
-  private readonly sessions = new Map<string, SessionState>();
-  /** The journal state was missing or out of date: everything is replayed from the ledger. */
-  private readonly fresh: boolean;
-  /** The journal's cursor as stored: what every loaded session state must be in step with. */
-  private readonly storedCursor: Applied;
-  private known: Set<string> | null = null;
-  private readonly newCalls = new Map<string, Array<KeyedEntry<CallRecord>>>();
-  /** Sessions whose usage table is rendered whole (a call arrived out of order, or the state was refolded). */
-  private readonly wholeUsage = new Set<string>();
-  private reorderSessions = false;
-  private readonly touched = new Set<string>();
-  private journalTouched = false;
-  private readonly newAlerts: Alert[] = [];
+  readonly requests: IdIndex;
+  private readonly lookup: SessionLookup;
+  private readonly views: ViewFiles;
+  private readonly changes = new TxnChanges();
   private readonly target: FoldTarget;
 
   /** Logs an alert and adds it to the journal's Alerts table. */
   addAlert(alert: Alert): void {
     appendAlertLog(this.ctx.layout, alert);
-    this.newAlerts.push(alert);
-    this.journalTouched = true;
+    this.changes.alerts.push(alert);
+    this.changes.journalTouched = true;
   }
 
   private constructor(
     readonly ctx: TxnContext,
     /** A rebuild's views from before: spans reused where a file is as the tool wrote it. */
-    private readonly kept: KeptViews | null = null,
+    kept: KeptViews | null = null,
   ) {
     let stored: JournalState | null = null;
     try {
@@ -120,25 +75,18 @@ export class JournalTxn {
       ctx.warn('the derived journal state was damaged; rebuilding it from the ledger');
     }
     // State written by another version of tokj is not trusted: it is rebuilt from the ledger.
-    this.fresh = stored?.v !== STATE_VERSION;
-    this.journal = this.fresh ? newJournalState() : stored!;
-    this.storedCursor = { ...this.journal.applied };
+    const fresh = stored?.v !== STATE_VERSION;
+    this.journal = fresh ? newJournalState() : stored!;
     // The request-id index is derived from the ledger too: rebuilt with the journal state, so
     // ids of a ledger that was deleted (to start over) do not block importing the calls again.
-    if (this.fresh) {
-      rmSync(ctx.layout.requestIdDir, { recursive: true, force: true });
+    if (fresh) {
+      for (const dir of indexDirs(ctx.layout)) rmSync(dir, { recursive: true, force: true });
       ensureDir(ctx.layout.requestIdDir);
     }
-    this.requests = new RequestIndex(ctx.layout.requestIdDir);
-    this.states = new SessionStates(ctx.layout);
-    this.target = {
-      journal: this.journal,
-      session: (id) => this.session(id),
-      adopt: (s) => {
-        this.sessions.set(s.session, s);
-        this.knownIds().add(s.session);
-      },
-    };
+    this.requests = new IdIndex(ctx.layout.requestIdDir);
+    this.lookup = new SessionLookup(ctx.layout, this.journal, fresh, { ...this.journal.applied }, (id) => this.changes.noteRefolded(id), ctx.warn);
+    this.views = new ViewFiles(ctx.layout, kept);
+    this.target = { journal: this.journal, session: (id) => this.session(id), adopt: (s) => this.lookup.adopt(s) };
   }
 
   /**
@@ -152,8 +100,8 @@ export class JournalTxn {
       let kept: KeptViews | null = null;
       if (options.fromScratch) {
         checkContained(ctx.layout);
-        kept = keptViews(ctx.layout);
-        for (const dir of [ctx.layout.sessionStateDir, ctx.layout.requestIdDir]) rmSync(dir, { recursive: true, force: true });
+        kept = keptViewsOf(ctx.layout);
+        for (const dir of [ctx.layout.sessionStateDir, ...indexDirs(ctx.layout)]) rmSync(dir, { recursive: true, force: true });
         rmSync(path.join(ctx.layout.stateDir, 'journal.json'), { force: true });
       }
       checkContained(ctx.layout);
@@ -175,43 +123,14 @@ export class JournalTxn {
     return path.join(this.ctx.layout.stateDir, 'journal.json');
   }
 
-  private knownIds(): Set<string> {
-    this.known ??= new Set(this.journal.session_order);
-    return this.known;
-  }
-
   /** The session's state, or null when the ledger (as folded so far) has no entry of it. */
   session(id: string): SessionState | null {
-    const cached = this.sessions.get(id);
-    if (cached) return cached;
-    if (this.fresh || !this.knownIds().has(id)) return null;
-    let s: SessionState | null = null;
-    try {
-      s = this.states.read(id, () => true);
-    } catch {
-      // damaged: refolded below
-    }
-    const inStep = s !== null && s.v === 3 && s.session === id && (!this.journal.pending_sessions.includes(id) || sameApplied(s.applied, this.storedCursor));
-    if (!inStep) s = this.refold(id);
-    this.sessions.set(id, s!);
-    return s;
+    return this.lookup.get(id);
   }
 
-  /**
-   * A session state that is missing, damaged or behind the journal (a crash between the
-   * journal's state and its own) is folded again from its ledger lines up to the journal's
-   * cursor, and its views are rendered whole.
-   */
-  private refold(id: string): SessionState {
-    const entries = sessionEntries(this.ctx.layout.ledgerDir, id, this.storedCursor);
-    const first = entries[0];
-    const s = emptySessionState(id, first?.entry.timestamp ?? '', first?.key ?? '');
-    // A scratch journal: the real one has folded these lines already.
-    const scratch: FoldTarget = { journal: newJournalState(), session: () => s, adopt: () => undefined };
-    for (const { entry, key } of entries) foldEntry(scratch, entry, key);
-    this.touched.add(id);
-    this.wholeUsage.add(id);
-    return s;
+  /** Up to `n` sessions that sort just before `id`, oldest first. */
+  sessionsBefore(id: string, n: number): SessionState[] {
+    return this.lookup.sessionsBefore(id, n);
   }
 
   /** Appends entries to this host's ledger segment in one write and applies them. */
@@ -247,22 +166,14 @@ export class JournalTxn {
       return;
     }
     markApplied(this.journal.applied, end);
-    this.journalTouched = true;
-    const id = folded.session.session;
-    this.touched.add(id);
-    if (folded.reorderSessions) this.reorderSessions = true;
-    if (entry.type === 'call') {
-      if (folded.callOutOfOrder) this.wholeUsage.add(id);
-      const list = this.newCalls.get(id);
-      if (list) list.push({ entry, key });
-      else this.newCalls.set(id, [{ entry, key }]);
-      if (entry.request_id !== null) this.requests.add(entry.request_id, entry.id);
-    }
+    this.changes.noteFolded(folded, entry, key);
+    if (folded.placed) this.lookup.noteMonth(folded.session);
+    if (entry.type === 'call' && entry.request_id !== null) this.requests.add(entry.request_id, entry.id);
   }
 
   private skipLine(end: Cursor): void {
     markApplied(this.journal.applied, end);
-    this.journalTouched = true;
+    this.changes.journalTouched = true;
   }
 
   /**
@@ -287,45 +198,8 @@ export class JournalTxn {
   }
 
   /** Every call of one session in view order (only when its view must be rendered whole). */
-  sessionCalls(s: SessionState): CallRecord[] {
+  private sessionCalls(s: SessionState): CallRecord[] {
     return callsInOrder(sessionEntries(this.ctx.layout.ledgerDir, s.session, this.journal.applied));
-  }
-
-  private readonly openedViews = new Map<string, OpenedView>();
-
-  private async sessionView(s: SessionState): Promise<OpenedView> {
-    const key = `session:${s.session}`;
-    let view = this.openedViews.get(key);
-    if (!view) {
-      const { layout } = this.ctx;
-      const file = sessionMdPath(layout, s.session);
-      const specs = sessionBlocks(s);
-      const cache = this.wholeUsage.has(s.session) ? null : (s.view ?? this.kept?.sessions.get(s.session) ?? null);
-      view = await openView(readStamped(file), cache, specs, path.relative(layout.root, file), () => sessionSkeleton(sessionTemplate(), s.session, specs), {
-        renderWhole: this.kept !== null,
-        // The usage table is rendered whole from the ledger after a parse: its cells are not needed.
-        elideRowsFrom: ELIDE_ROWS_FROM,
-      });
-      this.openedViews.set(key, view);
-    }
-    return view;
-  }
-
-  private async journalView(): Promise<OpenedView> {
-    let view = this.openedViews.get('journal');
-    if (!view) {
-      const { layout } = this.ctx;
-      view = await openView(
-        readStamped(layout.journalMd),
-        this.journal.view ?? this.kept?.journal ?? null,
-        JOURNAL_BLOCKS,
-        path.relative(layout.root, layout.journalMd),
-        () => readFileSync(templatePath('workflow/work_journal/token_usage.md'), 'utf8'),
-        { renderWhole: this.kept !== null },
-      );
-      this.openedViews.set('journal', view);
-    }
-    return view;
   }
 
   /**
@@ -335,9 +209,12 @@ export class JournalTxn {
   async preflight(sessionIds: Iterable<string>): Promise<void> {
     for (const id of sessionIds) {
       const s = this.session(id);
-      if (s) await this.sessionView(s);
+      if (s) {
+        await this.views.session(s, this.changes.wholeUsage.has(id));
+        await this.views.month(monthOf(s), this.journal.month_views[monthOf(s)] ?? null);
+      }
     }
-    await this.journalView();
+    await this.views.journal(this.journal.view);
   }
 
   private appendedLines = 0;
@@ -359,55 +236,64 @@ export class JournalTxn {
     }
   }
 
-  private allSessions(): SessionState[] {
-    return this.journal.session_order.map((id) => this.session(id)).filter((s): s is SessionState => s !== null);
-  }
-
   private async commit(): Promise<void> {
     const { layout } = this.ctx;
-    if (this.reorderSessions) putInOrder(this.journal, (id) => sessionOrderKey(this.session(id)!));
-    // A journal view rendered whole reads every session: states that must be refolded are
-    // found now, so their own views and states are written in this commit too.
-    if (this.journalTouched || this.touched.size > 0) {
-      const view = await this.journalView();
-      if (view.reparsed || this.reorderSessions) this.allSessions();
+    const { touched, wholeMonths, wholeUsage, newCalls } = this.changes;
+    if (this.changes.recentStale) this.journal.recent = this.lookup.recomputeRecent();
+    // Views rendered whole read sessions this transaction did not touch: states that must be
+    // refolded are found now, so their own views and states are written in this commit too.
+    const months = new Set(wholeMonths);
+    for (const id of touched) {
+      const s = this.session(id);
+      if (s) months.add(monthOf(s));
+    }
+    for (const month of months) {
+      const view = await this.views.month(month, this.journal.month_views[month] ?? null);
+      if (view.reparsed || wholeMonths.has(month)) this.lookup.monthSessions(month);
+    }
+    if (this.changes.journalTouched || touched.size > 0) {
+      const view = await this.views.journal(this.journal.view);
+      if (view.reparsed || this.changes.recentChanged) this.lookup.recentSessions();
     }
     const changed: SessionState[] = [];
-    for (const id of this.touched) {
+    for (const id of touched) {
       const s = this.session(id);
       if (!s) continue;
-      const view = await this.sessionView(s);
-      trace('session view open');
-      const fresh = this.newCalls.get(id) ?? [];
-      const whole = view.reparsed || this.wholeUsage.has(id);
+      const view = await this.views.session(s, wholeUsage.has(id));
+      const fresh = newCalls.get(id) ?? [];
+      const whole = view.reparsed || wholeUsage.has(id);
       // A session whose every call was applied in this run (import, rebuild) needs no scan.
       updateSessionView(view, s, whole ? null : fresh.map((c) => c.entry), () => (fresh.length === s.totals.calls ? callsInOrder(fresh) : this.sessionCalls(s)));
-      const file = sessionMdPath(layout, id);
-      ensureDir(path.dirname(file));
-      trace('session view updated');
-      writeAtomic(file, view.editor.text);
-      trace('session md written');
-      s.view = cacheOf(view.editor, stampOf(file));
+      s.view = this.views.save(sessionMdPath(layout, id), view);
       changed.push(s);
     }
-    if (this.journalTouched || changed.length > 0) {
-      const view = await this.journalView();
+    trace('session views written');
+    for (const month of [...months].sort()) {
+      const view = await this.views.month(month, this.journal.month_views[month] ?? null);
+      const totals = this.journal.months[month];
+      updateMonthLogView(view, totals, { sessions: changed.filter((s) => monthOf(s) === month), whole: wholeMonths.has(month), allSessions: () => this.lookup.monthSessions(month) });
+      const cache = await this.views.saveMonth(month, view, totals === undefined);
+      if (cache) this.journal.month_views[month] = cache;
+      else delete this.journal.month_views[month];
+    }
+    trace('month logs written');
+    if (this.changes.journalTouched || changed.length > 0) {
+      const view = await this.views.journal(this.journal.view);
       updateJournalView(view, this.journal, {
         sessions: changed,
-        wholeLog: this.reorderSessions,
-        allSessions: () => this.allSessions(),
-        alerts: this.newAlerts,
+        wholeRecent: this.changes.recentChanged,
+        recentSessions: () => this.lookup.recentSessions(),
+        alerts: this.changes.alerts,
         allAlerts: () => readAlertLog(layout),
       });
-      ensureDir(path.dirname(layout.journalMd));
-      trace('journal view updated');
-      writeAtomic(layout.journalMd, view.editor.text);
-      this.journal.view = cacheOf(view.editor, stampOf(layout.journalMd));
+      this.journal.view = this.views.save(layout.journalMd, view);
+      // Lookups first: a crash after them only lists what the ledger already holds.
+      this.lookup.flush();
       this.journal.pending_sessions = changed.map((s) => s.session);
       writeJson(this.journalStatePath(), canonicalJournal(this.journal));
     }
     for (const s of changed) s.applied = { ...this.journal.applied };
-    this.states.write(changed.map(canonicalSession));
+    this.lookup.states.write(changed.map(canonicalSession));
     trace('states written');
   }
 }

@@ -65,13 +65,12 @@ export async function monitor(current: string | undefined, multiplierArg: string
     let model = '';
     let id: string;
     if (bySession) {
-      const order = txn.journal.session_order;
-      const latestId = session ?? order[order.length - 1];
+      const latestId = session ?? txn.journal.recent.at(-1)?.[1];
       if (latestId === undefined) throw new TokjError('no sessions recorded yet; nothing to monitor', EXIT.ok, 'empty');
       const latest = txn.session(latestId);
       if (!latest) throw usageError(`no session ${latestId} in this journal`, 'no_session');
       const of = (s: { totals: { total_tokens: number; cost_usd: string } }): Big => (m === 'cost' ? new Big(s.totals.cost_usd) : new Big(s.totals.total_tokens));
-      const before = order.slice(0, order.indexOf(latestId)).slice(-window).map((id) => txn.session(id)).filter((s) => s !== null);
+      const before = txn.sessionsBefore(latestId, window);
       verdict = checkAnomaly(value ?? of(latest), before.map(of), multiplier, minSamples, window);
       subjectSession = latestId;
       model = latest.model ?? '';

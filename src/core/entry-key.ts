@@ -16,3 +16,8 @@ export function entryKey(timestamp: string, at: Cursor): string {
   const ms = Date.parse(timestamp);
   return `${pad(Number.isNaN(ms) ? 0 : ms)} ${at.file} ${pad(at.offset)}`;
 }
+
+/** The UTC month ("2026-12") of the entry a key was made for: the month log a session is listed in. */
+export function monthOfKey(key: string): string {
+  return new Date(Number(key.slice(0, 15))).toISOString().slice(0, 7);
+}

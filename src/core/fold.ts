@@ -7,15 +7,16 @@
  * that is what the result says.
  */
 import type { LedgerEntry } from '../ledger/record.js';
-import { addSessionToJournal, applyCallToJournal, endSessionInJournal, type JournalState } from './journal-state.js';
+import { addSessionToJournal, applyCallToJournal, endSessionInJournal, moveSessionInJournal, type JournalState, type Placed } from './journal-state.js';
+import { monthOfKey } from './entry-key.js';
 import { applyCallToSession, applyEndToSession, applyStartToSession, emptySessionState, sessionOrderKey, type SessionState } from './session-state.js';
-import { checkCanAdd } from './totals.js';
+import { checkCanAdd, type Totals } from './totals.js';
 
 export interface Folded {
   /** The session's state (created if the entry is the first of its session). */
   session: SessionState;
-  /** The session's place in the Detailed Usage Log changed: session_order must be re-sorted. */
-  reorderSessions: boolean;
+  /** The session is new, or its place in the month logs or Recent Sessions changed. */
+  placed: Placed | null;
   /** A call sorted before one already applied: the session's usage table is re-rendered whole. */
   callOutOfOrder: boolean;
 }
@@ -42,22 +43,31 @@ export function foldEntry(target: FoldTarget, entry: LedgerEntry, key: string): 
     target.adopt(s);
   }
   const orderBefore = sessionOrderKey(s);
+  // A session's month follows its start: when that moves, its totals move with it.
+  const totalsBefore: Totals = { ...s.totals };
   let callOutOfOrder = false;
+  let call: Extract<LedgerEntry, { type: 'call' }> | null = null;
+  let newModel = false;
   if (entry.type === 'session_start') applyStartToSession(s, entry, key);
   else if (entry.type === 'session_end') {
     applyEndToSession(s, entry, key);
     endSessionInJournal(journal, s.session);
   } else {
     const applied = applyCallToSession(s, entry, key);
-    applyCallToJournal(journal, entry, applied.newModel);
+    call = entry;
+    newModel = applied.newModel;
     callOutOfOrder = applied.outOfOrder;
   }
-  let reorderSessions = !isNew && sessionOrderKey(s) !== orderBefore;
+  const orderAfter = sessionOrderKey(s);
+  let placed: Placed | null = null;
   if (isNew) {
-    reorderSessions = !addSessionToJournal(journal, s.session, sessionOrderKey(s));
+    placed = addSessionToJournal(journal, s.session, orderAfter);
     if (s.status !== 'active') endSessionInJournal(journal, s.session);
+  } else if (orderAfter !== orderBefore) {
+    placed = moveSessionInJournal(journal, s.session, orderBefore, orderAfter, totalsBefore);
   }
-  return { session: s, reorderSessions, callOutOfOrder };
+  if (call) applyCallToJournal(journal, call, newModel, monthOfKey(orderAfter));
+  return { session: s, placed, callOutOfOrder };
 }
 
 /** The journal's totals hold every other total's calls, so they are the first to overflow. */

@@ -1,5 +1,5 @@
 /** Running totals of calls: counts are safe integers, cost is an exact decimal string. */
-import { addMoney } from './money.js';
+import { addMoney, moneyToString, parseMoney } from './money.js';
 import { EXIT, TokjError } from './errors.js';
 import type { CallRecord } from '../ledger/record.js';
 
@@ -73,6 +73,18 @@ export function addCall(t: Totals, r: CallRecord): void {
   if (r.cost_usd === null) t.unpriced_calls += 1;
   else t.cost_usd = addMoney(t.cost_usd, r.cost_usd);
   if (r.estimated) t.estimated_calls += 1;
+}
+
+const SUMMED = ['calls', ...COUNTED, 'unpriced_calls', 'estimated_calls'] as const;
+
+/**
+ * Adds (sign 1) or takes away (sign -1) one set of totals from another, in place: a session
+ * whose start moved into another month takes its totals with it. Taking away only ever
+ * removes what was added, so no count goes negative.
+ */
+export function addTotals(t: Totals, other: Totals, sign: 1 | -1 = 1): void {
+  for (const k of SUMMED) t[k] = safeAdd(t[k], sign * other[k], `total ${k.replace(/_/g, ' ')}`);
+  t.cost_usd = sign === 1 ? addMoney(t.cost_usd, other.cost_usd) : moneyToString(parseMoney(t.cost_usd).minus(parseMoney(other.cost_usd)));
 }
 
 export function modelKey(provider: string, model: string): string {

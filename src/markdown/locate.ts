@@ -32,6 +32,8 @@ export interface BlockSpec {
    * block (a line a person typed under it joins the paragraph and is theirs).
    */
   placeholder?: string;
+  /** A block older versions wrote: located when present (so the caller can replace it), never inserted. */
+  retired?: boolean;
 }
 
 export interface LocatedDoc {
@@ -160,13 +162,14 @@ export function locateBlocks(root: Root, specs: BlockSpec[], fileLabel: string, 
   for (const spec of specs) {
     const section = sectionBody(root, spec.section);
     if (!section) {
-      located.missing.push(spec);
+      if (!spec.retired) located.missing.push(spec);
       continue;
     }
     const last = section.body[section.body.length - 1];
     located.sectionEnds[spec.section] = span(last ?? section.heading)[1];
     const node = section.body.find((n) => matches(n, spec));
     if (!node) {
+      if (spec.retired) continue;
       if (spec.kind === 'table') {
         const line = brokenTableLine(section.body, spec.header ?? []);
         if (line !== null) {

@@ -53,7 +53,7 @@ export async function openView(
   } = {},
 ): Promise<OpenedView> {
   const text = doc?.text ?? null;
-  if (doc && cache && cache.stamp === doc.stamp && spansFit(cache.regions, doc.text.length) && specs.every((s) => s.name in cache.regions)) {
+  if (doc && cache && cache.stamp === doc.stamp && spansFit(cache.regions, doc.text.length) && specs.every((s) => s.retired || s.name in cache.regions)) {
     // `renderWhole`: the spans are right but the blocks' content is not to be patched
     // (a rebuild renders every block from the ledger).
     return { editor: new DocEditor(doc.text, cache.regions), reparsed: options.renderWhole === true, inserted: new Set(), rowCells: {} };

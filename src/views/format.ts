@@ -5,6 +5,11 @@ import type { Totals } from '../core/totals.js';
 
 export const count = formatCount;
 
+/** "1 call", "2,000 calls". */
+export function plural(n: number, word: string): string {
+  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /**
  * A cost cell: "$0.0118" (four decimals in every cost column: formatUsdCell), "n/a" when
  * unpriced, "~$0.0012" when estimated.

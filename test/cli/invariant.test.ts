@@ -81,7 +81,7 @@ describe('views are a replay of the ledger', () => {
     const r = await tokj(a, ['record', '300', '10', '--session', 'a1'], at('hosta', '09:00:40'));
     expect(r.exitCode, r.stderr).toBe(0);
     expect(totalRow(a)[0]).toBe('4');
-    const log = tableIn(readMd(journalMd(a)), 'Detailed Usage Log').slice(1);
+    const log = tableIn(readMd(journalMd(a)), 'Recent Sessions').slice(1);
     expect(log.map((row) => [row[0], row[4]])).toEqual([
       ['b1', '1'],
       ['a1', '3'],

@@ -1,14 +1,14 @@
 /**
- * The Detailed Usage Log row of a session is patched in place without a span per row in the
- * view cache: it is found by its first cell. Ids that are prefixes of each other, one equal to
+ * A session's row in its month log and in the main journal's Recent Sessions is patched in
+ * place without a span per row in the view cache: it is found by its first cell. Ids that are prefixes of each other, one equal to
  * the column's header, and one the serializer escapes must each patch their own row.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readMd, tableIn, tempDir, tokj } from '../helpers.js';
+import { monthLogRows, readMd, tableIn, tempDir, tokj } from '../helpers.js';
 
-describe('Detailed Usage Log rows', () => {
+describe('session rows in the month log and Recent Sessions', () => {
   it('each record patches its own session row, found by its first cell', async () => {
     const cwd = tempDir();
     const ids = ['s1', 's10', 's100', 'Session', 'a_b_c', 's1.x'];
@@ -20,13 +20,16 @@ describe('Detailed Usage Log rows', () => {
       expect(r.exitCode, r.stderr).toBe(0);
     }
     const journal = path.join(cwd, '.ai_workflow', 'work_journal', 'token_usage.md');
-    const rows = tableIn(readMd(journal), 'Detailed Usage Log').slice(1);
-    expect(rows.map((r) => r[0])).toEqual(ids);
-    const calls = Object.fromEntries(rows.map((r) => [r[0], r[4]]));
-    expect(calls).toEqual({ s1: '3', s10: '1', s100: '2', Session: '1', a_b_c: '1', 's1.x': '1' });
-    // The view cache keeps the table's span, not one per row.
+    for (const rows of [tableIn(readMd(journal), 'Recent Sessions').slice(1), monthLogRows(path.join(cwd, '.ai_workflow'))]) {
+      expect(rows.map((r) => r[0])).toEqual(ids);
+      const calls = Object.fromEntries(rows.map((r) => [r[0], r[4]]));
+      expect(calls).toEqual({ s1: '3', s10: '1', s100: '2', Session: '1', a_b_c: '1', 's1.x': '1' });
+    }
+    // The view caches keep each table's span, not one per row.
     const state = JSON.parse(readFileSync(path.join(cwd, '.ai_workflow', 'monitoring', '.state', 'journal.json'), 'utf8'));
-    expect(Object.keys(state.view.regions).filter((k) => k.includes('/'))).toEqual([]);
+    for (const view of [state.view, ...Object.values(state.month_views)] as Array<{ regions: Record<string, unknown> }>) {
+      expect(Object.keys(view.regions).filter((k) => k.includes('/'))).toEqual([]);
+    }
     expect((await tokj(cwd, ['doctor'])).exitCode).toBe(0);
   });
 });

@@ -37,7 +37,7 @@ describe('journals shared across machines through git', () => {
     const journal = readMd(path.join(a, '.ai_workflow/work_journal/token_usage.md'));
     // gpt-4o 1500/800 = 0.01175; sonnet-4 1200/300 = 0.0081 and 100/50 = 0.00105
     expect(tableIn(journal, 'Usage Summary').at(-1)).toEqual(['TOTAL', '', '3', '3', '2,800', '1,150', '3,950', '1,317', '$0.0209']);
-    expect(tableIn(journal, 'Detailed Usage Log').slice(1).map((r) => r[0]).sort()).toEqual(['on-a', 'on-b', 'setup']);
+    expect(tableIn(journal, 'Recent Sessions').slice(1).map((r) => r[0]).sort()).toEqual(['on-a', 'on-b', 'setup']);
     expect((await tokj(a, ['doctor'], { env: { TOKJ_HOST: 'hostA' } })).exitCode).toBe(0);
     // and host A keeps recording into its own segment afterwards
     expect((await tokj(a, ['record', '10', '10', '--session', 'on-a'], { env: { TOKJ_HOST: 'hostA' } })).exitCode).toBe(0);

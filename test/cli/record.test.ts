@@ -55,7 +55,7 @@ describe('init, record, finalize', () => {
     const journal = readMd(path.join(root, 'work_journal/token_usage.md'));
     const summary = tableIn(journal, 'Usage Summary');
     expect(summary.at(-1)).toEqual(['TOTAL', '', '1', '2', '2,700', '1,100', '3,800', '1,900', '$0.0199']);
-    expect(tableIn(journal, 'Detailed Usage Log')[1]).toEqual(['sess-42', '2026-11-24 09:00:00 UTC', 'active', 'openai/gpt-4o +1 more', '2', '3,800', '$0.0199']);
+    expect(tableIn(journal, 'Recent Sessions')[1]).toEqual(['sess-42', '2026-11-24 09:00:00 UTC', 'active', 'openai/gpt-4o +1 more', '2', '3,800', '$0.0199']);
   });
 
   it('refuses bad numbers with exit 2 and leaves every file unchanged', async () => {

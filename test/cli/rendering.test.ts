@@ -81,7 +81,7 @@ describe('the markdown the tool writes', () => {
     files = markdownFiles(root);
   }, 120_000);
 
-  it('covers the journal, both session files, the config, the README and seven reports', () => {
+  it('covers the journal, its month log, both session files, the config, the README and seven reports', () => {
     expect(files.map((f) => path.relative(root, f)).sort()).toEqual([
       'README.md',
       'monitoring/reports/by-hand-daily.md',
@@ -94,6 +94,7 @@ describe('the markdown the tool writes', () => {
       'monitoring/sessions/demo-flaky-search.md',
       'monitoring/sessions/demo-refactor.md',
       'monitoring/token_collection_config.md',
+      'work_journal/log/2026-11.md',
       'work_journal/token_usage.md',
     ]);
     const journal = readFileSync(path.join(root, 'work_journal', 'token_usage.md'), 'utf8');
@@ -148,7 +149,8 @@ describe('the markdown the tool writes', () => {
       'monitoring/sessions/demo-flaky-search.md': 2,
       'monitoring/sessions/demo-refactor.md': 2,
       'monitoring/token_collection_config.md': 2,
-      'work_journal/token_usage.md': 3,
+      'work_journal/log/2026-11.md': 1,
+      'work_journal/token_usage.md': 4,
     });
   });
 

@@ -41,7 +41,7 @@ describe('tokj import --from claude-code', () => {
     expect(recorded.reduce((s, c) => s + (c.output_tokens as number), 0)).toBe(2_040);
     expect(recorded.find((c) => c.model === 'claude-haiku-4-5-20251001')).toMatchObject({ agent: 'Explore', cache_write_1h_tokens: 9_907, reasoning_tokens: 49, labels: { project: '/home/dev/code/webapp' } });
     const journal = readMd(path.join(root, 'work_journal', 'token_usage.md'));
-    expect(tableIn(journal, 'Detailed Usage Log').slice(1).map((row) => row.slice(0, 3))).toEqual([
+    expect(tableIn(journal, 'Recent Sessions').slice(1).map((row) => row.slice(0, 3))).toEqual([
       ['5f6e7d8c-2222-4b3a-9c8d-00000000000c', '2025-06-10 14:00:00 UTC', 'completed'],
       ['6a7b8c9d-3333-4c4d-8e9f-00000000000d', '2025-06-11 08:30:04 UTC', 'completed'],
       ['0a1b2c3d-1111-4a5b-8c9d-00000000000a', '2026-03-02 09:00:03 UTC', 'completed'],

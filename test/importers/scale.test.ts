@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 // The benchmark's generator: realistic transcripts (streamed snapshots, resumed sessions,
 // subagents, synthetic errors) and the totals they must yield.
 import { writeClaudeTree } from '../../bench/ccusage.mjs';
-import { ledgerLines, readMd, snapshotFiles, tableIn, tempDir, tokj } from '../helpers.js';
+import { ledgerLines, monthLogRows, readMd, snapshotFiles, tableIn, tempDir, tokj } from '../helpers.js';
 
 const tree = tempDir('tokj-cc-tree-');
 let expected: { calls: number; sessions: number; input_tokens: number; output_tokens: number };
@@ -37,6 +37,9 @@ async function importInto(workers: string): Promise<string> {
   return path.join(cwd, '.ai_workflow');
 }
 
+/** The latest month that has a log. */
+const newestMonth = (root: string): string => readdirSync(path.join(root, 'work_journal', 'log')).sort().at(-1)!.slice(0, -3);
+
 const withoutState = (files: Record<string, string>): Record<string, string> => Object.fromEntries(Object.entries(files).filter(([name]) => !name.includes('.state')));
 
 describe('a large Claude Code import', () => {
@@ -62,16 +65,15 @@ describe('a large Claude Code import', () => {
     const doctor = await tokj(cwd, ['doctor']);
     expect(doctor.exitCode, doctor.stdout + doctor.stderr).toBe(0);
 
-    // A person's note under the journal makes the next command parse it and render the
-    // log whole: from the packed states of every imported session, plus the new one.
-    const journalFile = path.join(root, 'work_journal', 'token_usage.md');
-    const logBefore = tableIn(readMd(journalFile), 'Detailed Usage Log');
-    appendFileSync(journalFile, '\nNotes from the team: imported on Monday.\n');
+    // A person's note under a month log makes the next command parse it and render the log
+    // whole: from the packed states of every imported session of that month, plus the new one.
+    const logBefore = monthLogRows(root);
+    const newestLog = path.join(root, 'work_journal', 'log', `${newestMonth(root)}.md`);
+    appendFileSync(newestLog, '\nNotes from the team: imported on Monday.\n');
     expect((await tokj(cwd, ['init', 'after-import', 'openai', 'gpt-4o'])).exitCode).toBe(0);
     expect((await tokj(cwd, ['record', '1500', '800', '--session', 'after-import'])).exitCode).toBe(0);
-    const text = readFileSync(journalFile, 'utf8');
-    expect(text).toContain('Notes from the team: imported on Monday.');
-    const logAfter = tableIn(readMd(journalFile), 'Detailed Usage Log');
+    expect(readFileSync(newestLog, 'utf8')).toContain('Notes from the team: imported on Monday.');
+    const logAfter = monthLogRows(root);
     expect(logAfter.slice(0, logBefore.length)).toEqual(logBefore);
     expect(logAfter.length).toBe(logBefore.length + 1);
     expect(logAfter.at(-1)?.slice(0, 3)).toEqual(['after-import', expect.any(String), 'active']);
@@ -147,11 +149,10 @@ describe('a large Claude Code import', () => {
     const held = Object.keys(JSON.parse(readFileSync(path.join(packs, '2.json'), 'utf8')).sessions);
     expect(held.length).toBe(expected.sessions + more.sessions);
     expect((await tokj(cwd, ['doctor'])).exitCode).toBe(0);
-    // A journal rendered whole (a person's note makes the next command parse it) lists all.
-    const journalFile = path.join(root, 'work_journal', 'token_usage.md');
-    appendFileSync(journalFile, '\nChecked after the second import.\n');
+    // Month logs rendered whole (a person's note makes the next command parse them) list all.
+    for (const name of readdirSync(path.join(root, 'work_journal', 'log'))) appendFileSync(path.join(root, 'work_journal', 'log', name), '\nChecked after the second import.\n');
     expect((await tokj(cwd, ['init', 'next', 'openai', 'gpt-4o'])).exitCode).toBe(0);
-    expect(tableIn(readMd(journalFile), 'Detailed Usage Log').length - 1).toBe(expected.sessions + more.sessions + 1);
+    expect(monthLogRows(root).length).toBe(expected.sessions + more.sessions + 1);
   });
 
   it('imports 200,000 calls into one session, and re-renders it after a person edits it', async () => {

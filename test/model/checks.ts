@@ -11,7 +11,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { HOST_LABEL, expectedJournal, expectedReportSummary, expectedSession, journalOf, ledgerProjection, nowOn, type Entry, type Host, type Items, type World } from './model.js';
-import { Missing, readJournal, readSession, type ToolBlocks, LOG_HEADER, SUMMARY_HEADER, USAGE_HEADER, BREAKDOWN_HEADER } from './read.js';
+import { Missing, readJournal, readMonthLog, readSession, type ToolBlocks, LOG_HEADER, MONTH_HEADER, SUMMARY_HEADER, USAGE_HEADER, BREAKDOWN_HEADER } from './read.js';
 import { markdownFiles, rootOf, tokjOn, type Real } from './real.js';
 
 export const CHECKS = ['ledger', 'journal', 'sessions', 'order', 'report', 'doctor', 'markers', 'rebuilt-copy', 'final-rebuild'] as const;
@@ -135,6 +135,8 @@ function describeCountsBySession(entries: Entry[], got: Array<Record<string, unk
 // 2–4. The views, read independently, against the model (content, then order)
 
 const JOURNAL = path.join('work_journal', 'token_usage.md');
+const MONTH_LOGS = path.join('work_journal', 'log');
+const monthRel = (month: string): string => path.join(MONTH_LOGS, `${month}.md`);
 const sessionRel = (id: string): string => path.join('monitoring', 'sessions', `${id}.md`);
 const markersIn = (w: World, rel: string): string[] => w.markers.filter((m) => m.file === rel).map((m) => m.text);
 
@@ -152,7 +154,23 @@ function checkViews(w: World, root: string, host: Host, p: Problems): void {
     // first is a matter of order, so the content check only counts its models.
     const noDefault = new Set(journal.sessions.filter((s) => s.provider === null || s.model === null).map((s) => s.id));
     const logContent = (r: string[]): string[] => (noDefault.has(r[0] ?? '') ? r.map((c, i) => (i === 3 ? c.replace(/^.*(?= \+\d+ more$)/, '(first model)') : c)) : r);
-    compareRowsThenOrder(p, 'journal', at('Detailed Usage Log table'), LOG_HEADER, want.log, blocks['Detailed Usage Log table'], logContent, 'by start time, ties by session id');
+    compareRows(p, 'journal', at('Monthly Summary table'), MONTH_HEADER, want.monthSummary, blocks['Monthly Summary table']);
+    compareRowsThenOrder(p, 'journal', at('Recent Sessions table'), LOG_HEADER, want.recent, blocks['Recent Sessions table'], logContent, 'the latest by start time, ties by session id');
+    for (const [month, wantMonth] of Object.entries(want.months)) {
+      const rel = monthRel(month);
+      const text = readIfExists(path.join(root, rel));
+      if (text === null) {
+        p.add('journal', `${host}: ${rel} is missing`);
+        continue;
+      }
+      const monthBlocks = readMonthLog(text, markersIn(w, rel));
+      compareText(p, 'journal', `${host}: ${rel} › Month Total`, wantMonth.total, monthBlocks['Month Total']);
+      compareRowsThenOrder(p, 'journal', `${host}: ${rel} › Detailed Usage Log table`, LOG_HEADER, wantMonth.log, monthBlocks['Detailed Usage Log table'], logContent, 'by start time, ties by session id');
+    }
+    const logDir = path.join(root, MONTH_LOGS);
+    for (const f of existsSync(logDir) ? readdirSync(logDir).filter((x) => x.endsWith('.md')) : []) {
+      if (!(f.slice(0, -3) in want.months)) p.add('journal', `${host}: ${path.join(MONTH_LOGS, f)} is the log of a month no session started in`);
+    }
     compareItems(p, 'journal', at('Usage Analysis list'), want.analysis, blocks['Usage Analysis list'], { subset: true });
     compareRows(p, 'journal', at('Alerts table'), ['Time'], [], blocks['Alerts table']);
   }
@@ -314,6 +332,7 @@ function checkRebuiltCopy(w: World, root: string, copy: Copy, p: Problems): void
     const read = (r: string): ToolBlocks | null => {
       const text = readFileSync(path.join(r, rel), 'utf8');
       if (rel === JOURNAL) return readJournal(text, markers);
+      if (rel.startsWith(MONTH_LOGS)) return readMonthLog(text, markers);
       if (rel.startsWith(path.join('monitoring', 'sessions'))) return readSession(text, markers, false);
       return null;
     };

@@ -601,7 +601,7 @@ type Where = 'start' | 'end' | 'end-no-eol' | 'between' | 'under-block';
 class PersonEdit extends Step {
   readonly onA = true;
   constructor(
-    readonly fileKind: 'journal' | 'session' | 'config' | 'readme',
+    readonly fileKind: 'journal' | 'month-log' | 'session' | 'config' | 'readme',
     readonly where: Where,
     readonly pick: number,
     seconds: number,
@@ -619,6 +619,9 @@ class PersonEdit extends Step {
     const sessionsDir = path.join(root, 'monitoring', 'sessions');
     const sessions = existsSync(sessionsDir) ? readdirSync(sessionsDir).filter((f) => f.endsWith('.md')).sort() : [];
     if (this.fileKind === 'session' && sessions.length > 0) return path.join('monitoring', 'sessions', sessions[this.pick % sessions.length]!);
+    const logDir = path.join(root, 'work_journal', 'log');
+    const months = existsSync(logDir) ? readdirSync(logDir).filter((f) => f.endsWith('.md')).sort() : [];
+    if (this.fileKind === 'month-log' && months.length > 0) return path.join('work_journal', 'log', months[this.pick % months.length]!);
     if (this.fileKind === 'config') return path.join('monitoring', 'token_collection_config.md');
     if (this.fileKind === 'readme') return 'README.md';
     return path.join('work_journal', 'token_usage.md');
@@ -665,7 +668,7 @@ export function insertLine(text: string, line: string, where: Where, pick: numbe
   }
 }
 
-const editFiles = (['journal', 'session', 'session', 'config', 'readme'] as const).filter((f) => !without.has(`edit-${f}`));
+const editFiles = (['journal', 'month-log', 'session', 'session', 'config', 'readme'] as const).filter((f) => !without.has(`edit-${f}`));
 const editPlaces = (['start', 'end', 'end-no-eol', 'between', 'under-block'] as const).filter((w) => !without.has(w));
 const editArb =
   editFiles.length === 0 || editPlaces.length === 0

@@ -384,8 +384,14 @@ export interface ExpectedJournal {
   summary: string[][];
   /** The Total Estimated Cost paragraph, as read. */
   totalCost: string;
-  /** Detailed Usage Log body rows, in the intended order. */
+  /** A row per session, in the intended order (no one table holds them all: see recent and months). */
   log: string[][];
+  /** Recent Sessions body rows: the last RECENT_SESSIONS of the log. */
+  recent: string[][];
+  /** Monthly Summary body rows, newest month first. */
+  monthSummary: string[][];
+  /** Per UTC month of a session's start: its month log's Month Total and Detailed Usage Log rows. */
+  months: Record<string, { total: string; log: string[][] }>;
   /** Usage Analysis items the model can tell (Most Expensive Model is left out: ties). */
   analysis: Items;
 }
@@ -416,6 +422,12 @@ function logModelText(s: SessionModel): string {
   return `${s.provider ?? 'n/a'}/${s.model ?? 'n/a'}`;
 }
 
+/** The main journal lists this many of the latest sessions (README: Files). */
+export const RECENT_SESSIONS = 20;
+
+/** A session is listed in the log of the UTC month it started in. */
+const monthOf = (s: SessionModel): string => new Date(Date.parse(s.started)).toISOString().slice(0, 7);
+
 export function expectedJournal(journal: JournalModel): ExpectedJournal {
   const everything = journal.sessions.flatMap((s) => s.calls.map((call) => ({ call, session: s.id })));
   const models = byModel(everything).sort((a, b) => byCode(a.provider, b.provider) || byCode(a.model, b.model));
@@ -430,6 +442,18 @@ export function expectedJournal(journal: JournalModel): ExpectedJournal {
     const st = totalsOf(s.calls);
     return [s.id, timeText(s.started), s.status, logModelText(s), formatCount(st.calls), formatCount(st.total), groupCostText(st)];
   });
+  const months: ExpectedJournal['months'] = {};
+  const monthSummary: string[][] = [];
+  for (const month of [...new Set(journal.sessions.map(monthOf))].sort().reverse()) {
+    const sessions = journal.sessions.filter((s) => monthOf(s) === month);
+    const mt = totalsOf(sessions.flatMap((s) => s.calls));
+    const plural = (k: number, word: string): string => `${formatCount(k)} ${word}${k === 1 ? '' : 's'}`;
+    months[month] = {
+      total: `Month Total: ${plural(sessions.length, 'session')}, ${plural(mt.calls, 'call')}, ${formatCount(mt.total)} tokens, ${totalCostText(mt)}`,
+      log: log.filter((_, i) => monthOf(journal.sessions[i]!) === month),
+    };
+    monthSummary.push([month, formatCount(sessions.length), formatCount(mt.calls), formatCount(mt.total), groupCostText(mt), `log/${month}.md`]);
+  }
   const analysis: Items = [
     ['Sessions', formatCount(n)],
     ['Calls', formatCount(t.calls)],
@@ -439,7 +463,7 @@ export function expectedJournal(journal: JournalModel): ExpectedJournal {
     ['Reasoning Share of Output', percentText(t.reasoning, t.output)],
   ];
   if (t.unpriced > 0) analysis.push(['Unpriced Calls', `${formatCount(t.unpriced)} (add a price: see token_collection_config.md)`]);
-  return { summary, totalCost: `Total Estimated Cost: ${totalCostText(t)}`, log, analysis };
+  return { summary, totalCost: `Total Estimated Cost: ${totalCostText(t)}`, log, recent: log.slice(-RECENT_SESSIONS), monthSummary, months, analysis };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -119,6 +119,7 @@ export const USAGE_HEADER = ['Call', 'Timestamp', 'Provider', 'Model', 'Input To
 export const BREAKDOWN_HEADER = ['Provider', 'Model', 'Calls', 'Input Tokens', 'Output Tokens', 'Total Tokens', 'Cost', 'Share'];
 export const SUMMARY_HEADER = ['Provider', 'Model', 'Sessions', 'Calls', 'Input Tokens', 'Output Tokens', 'Total Tokens', 'Avg Tokens/Call', 'Cost'];
 export const LOG_HEADER = ['Session', 'Started', 'Status', 'Provider/Model', 'Calls', 'Tokens', 'Cost'];
+export const MONTH_HEADER = ['Month', 'Sessions', 'Calls', 'Total Tokens', 'Cost', 'Log'];
 export const ALERT_HEADER = ['Time', 'Kind', 'Session', 'Model', 'Value', 'Threshold', 'Average'];
 
 export function readJournal(text: string, markers: string[]): ToolBlocks {
@@ -126,9 +127,19 @@ export function readJournal(text: string, markers: string[]): ToolBlocks {
   return {
     'Usage Summary table': readTable(root, 'Usage Summary', SUMMARY_HEADER, markers),
     'Total Estimated Cost': readLabelledParagraph(root, 'Usage Summary', 'Total Estimated Cost', markers),
-    'Detailed Usage Log table': readTable(root, 'Detailed Usage Log', LOG_HEADER, markers),
+    'Monthly Summary table': readTable(root, 'Monthly Summary', MONTH_HEADER, markers),
+    'Recent Sessions table': readTable(root, 'Recent Sessions', LOG_HEADER, markers),
     'Usage Analysis list': readList(root, 'Usage Analysis', markers),
     'Alerts table': readAlerts(root, markers),
+  };
+}
+
+/** A month log's blocks (work_journal/log/YYYY-MM.md). */
+export function readMonthLog(text: string, markers: string[]): ToolBlocks {
+  const root = parse(text);
+  return {
+    'Month Total': readLabelledParagraph(root, 'Month Summary', 'Month Total', markers),
+    'Detailed Usage Log table': readTable(root, 'Detailed Usage Log', LOG_HEADER, markers),
   };
 }
 

@@ -146,7 +146,7 @@ describe('concurrency torture', () => {
     const totalRow = tableIn(journal, 'Usage Summary').at(-1)!;
     expect(totalRow.slice(0, 6)).toEqual(['TOTAL', '', '10', formatCount(total), formatCount(allIn), formatCount(allOut)]);
     expect(totalRow[8]).toBe(totalCostCell(calls));
-    expect(tableIn(journal, 'Detailed Usage Log').slice(1).map((r) => [r[0], r[4]]).sort()).toEqual(
+    expect(tableIn(journal, 'Recent Sessions').slice(1).map((r) => [r[0], r[4]]).sort()).toEqual(
       [['shared', '48'], ['batch', '50'], ...own.map((id) => [id, '3'])].sort(),
     );
 

@@ -28,7 +28,8 @@ const TOOL_BLOCKS: Array<{ section: string; kind: 'table' | 'list' | 'paragraph'
   { section: 'Efficiency Metrics', kind: 'list' },
   { section: 'Usage Summary', kind: 'table', first: 'Provider' },
   { section: 'Usage Summary', kind: 'paragraph', first: 'Total Estimated Cost' },
-  { section: 'Detailed Usage Log', kind: 'table', first: 'Session' },
+  { section: 'Monthly Summary', kind: 'table', first: 'Month' },
+  { section: 'Recent Sessions', kind: 'table', first: 'Session' },
   { section: 'Usage Analysis', kind: 'list' },
   { section: 'Alerts', kind: 'table', first: 'Time' },
 ];
@@ -141,7 +142,7 @@ describe('edited by people and tools', () => {
     expect((await doctor(cwd)).exitCode).toBe(0);
   });
 
-  it('sections reordered, prose, lists and tables added, Detailed Usage Log deleted: all kept, the deleted section regenerated', async () => {
+  it('sections reordered, prose, lists and tables added, Recent Sessions deleted: all kept, the deleted section regenerated', async () => {
     const { cwd, root } = await journalWithCalls();
     const sFile = sessionFile(root, 's');
     let text = readFileSync(sFile, 'utf8');
@@ -158,7 +159,7 @@ describe('edited by people and tools', () => {
     writeFileSync(sFile, text);
     const jFile = journalFile(root);
     const journal = readFileSync(jFile, 'utf8');
-    const logAt = journal.indexOf('## Detailed Usage Log');
+    const logAt = journal.indexOf('## Recent Sessions');
     const nextAt = journal.indexOf('\n## ', logAt + 5) + 1;
     writeFileSync(jFile, `${journal.slice(0, logAt)}${journal.slice(nextAt)}\nClosing words of the journal's reader.\n`);
     const humanS = humanParts(readFileSync(sFile, 'utf8'));
@@ -185,7 +186,7 @@ describe('edited by people and tools', () => {
     // Whatever the person kept is kept; the deleted section is back with every session.
     expect(humanParts(j).filter((p) => !humanJ.includes(p))).toEqual([]);
     expect(humanParts(j)).toEqual(humanJ);
-    expect(tableIn(readMd(jFile), 'Detailed Usage Log').slice(1).map((r) => [r[0], r[4]])).toEqual([
+    expect(tableIn(readMd(jFile), 'Recent Sessions').slice(1).map((r) => [r[0], r[4]])).toEqual([
       ['s', '3'],
       ['t', '2'],
     ]);
@@ -225,7 +226,7 @@ describe('edited by people and tools', () => {
         breakIt: (text) => ({ text: text.replace(/\n\| -+ \| -+ \| -+: \|.*\n/, '\n'), line: lineOf(text, '| Provider ') }),
       },
       {
-        name: 'Detailed Usage Log with a header cell renamed (Calls -> Requests)',
+        name: 'Recent Sessions with a header cell renamed (Calls -> Requests)',
         file: journalFile,
         rel: 'work_journal/token_usage.md',
         breakIt: (text) => ({ text: text.replace('| Provider/Model | Calls |', '| Provider/Model | Requests |'), line: lineOf(text, '| Session | Started |') }),

@@ -14,6 +14,7 @@ import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, tempDir } from '../helpers.js';
 import { parseMarkdown } from '../../src/markdown/parse.js';
+import { plainText } from '../../src/markdown/locate.js';
 import { allTables, compareWithLedger, doctor, ledgerCalls, listIn, scanLedgerFiles, tokj, toolTable } from './support.js';
 
 /** What the tool shows for a free-text value: one line (its newlines become spaces). */
@@ -40,11 +41,14 @@ function* walk(node: Nodes): Generator<Nodes> {
   if ('children' in node) for (const c of node.children as Nodes[]) yield* walk(c);
 }
 
+/** The one link the tool writes itself: a month's log, from the Monthly Summary (log/YYYY-MM.md). */
+const isMonthLogLink = (n: Nodes): boolean => n.type === 'link' && /^log\/\d{4}-\d\d\.md$/.test(n.url) && plainText(n) === n.url;
+
 /** Markup that must not come from the tool's text: raw HTML, links, images, references. */
 function dangerous(root: Root): string[] {
   const out: string[] = [];
   for (const n of walk(root)) {
-    if (n.type === 'html' || n.type === 'link' || n.type === 'image' || n.type === 'linkReference' || n.type === 'imageReference') {
+    if (n.type === 'html' || (n.type === 'link' && !isMonthLogLink(n)) || n.type === 'image' || n.type === 'linkReference' || n.type === 'imageReference') {
       out.push(`${n.type} at line ${n.position?.start.line}: ${JSON.stringify('value' in n ? n.value : 'url' in n ? n.url : '')}`);
     }
   }
@@ -68,7 +72,8 @@ function render(markdown: string): string {
 }
 
 function checkRendered(text: string, label: string): void {
-  const html = render(text);
+  // The tool's own links to the month logs (Monthly Summary) are the only anchors allowed.
+  const html = render(text).replace(/<a href="log\/\d{4}-\d\d\.md">log\/\d{4}-\d\d\.md<\/a>/g, 'month log');
   for (const tag of ['<script', '<img', '<a ', '<!--', 'href=']) expect(html.includes(tag), `${label} renders ${tag}`).toBe(false);
 }
 
@@ -153,7 +158,7 @@ describe('hostile text', () => {
     expect(dangerous(journal)).toEqual([]);
     checkRendered(journalText, 'the journal');
     expect(toolTable(journal, 'Usage Summary', 'Provider').slice(1).map((r) => [r[0], r[1]])).toContainEqual([shown(provider), shown(model)]);
-    expect(toolTable(journal, 'Detailed Usage Log', 'Session')[1]![3]).toBe(`${shown(provider)}/${shown(model)} +1 more`);
+    expect(toolTable(journal, 'Recent Sessions', 'Session')[1]![3]).toBe(`${shown(provider)}/${shown(model)} +1 more`);
 
     expect(compareWithLedger(root)).toEqual([]);
     expect((await doctor(cwd)).exitCode).toBe(0);

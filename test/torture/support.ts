@@ -224,7 +224,7 @@ export function sumTokens(calls: Array<Record<string, unknown>>, field: string):
 /**
  * Compares the markdown with the ledger: each session file holds one Usage Tracking row per
  * call of the session in ledger order, with its summary; the journal's TOTAL row, total cost
- * and Detailed Usage Log agree. Returns what disagrees (empty when all is well).
+ * Recent Sessions and the month logs' rows agree. Returns what disagrees (empty when all is well).
  */
 export function compareWithLedger(root: string): string[] {
   const problems: string[] = [];
@@ -294,14 +294,19 @@ export function compareWithLedger(root: string): string[] {
     const want = ['TOTAL', '', formatCount(sessions.size), formatCount(allCalls.length), formatCount(sumTokens(allCalls, 'input_tokens')), formatCount(sumTokens(allCalls, 'output_tokens'))];
     if (JSON.stringify(total.slice(0, 6)) !== JSON.stringify(want)) problems.push(`journal TOTAL row ${JSON.stringify(total.slice(0, 6))} != ${JSON.stringify(want)}`);
     if (total[8] !== totalCostCell(allCalls)) problems.push(`journal TOTAL cost ${total[8]} != ${totalCostCell(allCalls)}`);
-    const log = toolTable(journal, 'Detailed Usage Log', 'Session').slice(1);
+    const recent = toolTable(journal, 'Recent Sessions', 'Session').slice(1);
+    if (recent.length !== Math.min(sessions.size, 20)) problems.push(`Recent Sessions has ${recent.length} rows for ${sessions.size} sessions`);
+    // Every session is a row of its month's log.
+    const logDir = path.join(root, 'work_journal', 'log');
+    const log = existsSync(logDir) ? readdirSync(logDir).filter((f) => f.endsWith('.md')).flatMap((f) => toolTable(readMd(path.join(logDir, f)), 'Detailed Usage Log', 'Session').slice(1)) : [];
     const logged = new Map(log.map((r) => [r[0], r]));
-    if (log.length !== sessions.size) problems.push(`Detailed Usage Log has ${log.length} rows for ${sessions.size} sessions`);
+    if (log.length !== sessions.size) problems.push(`the month logs have ${log.length} rows for ${sessions.size} sessions`);
     for (const [sid, s] of sessions) {
       const r = logged.get(sid);
-      if (!r) problems.push(`Detailed Usage Log lacks ${sid}`);
-      else if (r[4] !== formatCount(s.calls.length)) problems.push(`Detailed Usage Log ${sid}: ${r[4]} calls != ${s.calls.length}`);
+      if (!r) problems.push(`no month log lists ${sid}`);
+      else if (r[4] !== formatCount(s.calls.length)) problems.push(`month log row of ${sid}: ${r[4]} calls != ${s.calls.length}`);
     }
+    for (const r of recent) if (JSON.stringify(r) !== JSON.stringify(logged.get(r[0]!))) problems.push(`Recent Sessions row of ${r[0]} differs from its month log's`);
   }
   return problems;
 }

@@ -7,8 +7,8 @@ import fc from 'fast-check';
 import Big from 'big.js';
 import { describe, expect, it } from 'vitest';
 import { foldEntry, type FoldTarget } from '../../src/core/fold.js';
-import { entryKey } from '../../src/core/entry-key.js';
-import { canonicalJournal, newJournalState, putInOrder } from '../../src/core/journal-state.js';
+import { entryKey, monthOfKey } from '../../src/core/entry-key.js';
+import { canonicalJournal, newJournalState, RECENT_SESSIONS, recentFrom } from '../../src/core/journal-state.js';
 import { canonicalSession, sessionOrderKey, type SessionState } from '../../src/core/session-state.js';
 import type { LedgerEntry } from '../../src/ledger/record.js';
 
@@ -21,20 +21,26 @@ function fold(entries: Placed[]): { journal: string; sessions: Record<string, st
   const sessions = new Map<string, SessionState>();
   const journal = newJournalState();
   const target: FoldTarget = { journal, session: (id) => sessions.get(id) ?? null, adopt: (s) => sessions.set(s.session, s) };
-  for (const { entry, key } of entries) foldEntry(target, entry, key);
-  putInOrder(journal, (id) => sessionOrderKey(sessions.get(id)!));
+  let stale = false;
+  for (const { entry, key } of entries) if (foldEntry(target, entry, key).placed?.recentStale) stale = true;
+  // What the transaction does when the kept list lost track (it reads the month lists).
+  if (stale) journal.recent = recentFrom([...sessions.values()].map((s) => [sessionOrderKey(s), s.session]));
   const out: Record<string, string> = {};
   for (const [id, s] of [...sessions].sort(([a], [b]) => (a < b ? -1 : 1))) out[id] = JSON.stringify(canonicalSession(s));
   return { journal: JSON.stringify(canonicalJournal(journal)), sessions: out };
 }
 
 const sessionIds = ['s1', 's2', 's3'];
+/** More sessions than the main journal lists, so the latest-sessions list drops some. */
+const manySessionIds = Array.from({ length: RECENT_SESSIONS + 6 }, (_, i) => `m${i}`);
+/** Around a month's end: a session's start can move it into the month before. */
+const MONTH_END = Date.UTC(2023, 10, 30, 23, 59, 0);
 const files = ['2026-11.hosta.jsonl', '2026-11.hostb.jsonl', '2026-12.hosta.jsonl'];
 
-const entryArb = fc.record({
+const entryArb = (ids: string[]) => fc.record({
   kind: fc.constantFrom('start', 'call', 'call', 'call', 'end'),
-  session: fc.constantFrom(...sessionIds),
-  ms: fc.integer({ min: 1_700_000_000_000, max: 1_700_000_100_000 }),
+  session: fc.constantFrom(...ids),
+  ms: fc.integer({ min: MONTH_END - 100_000, max: MONTH_END + 100_000 }),
   file: fc.constantFrom(...files),
   model: fc.constantFrom('gpt-4o', 'o3-mini'),
   input: fc.integer({ min: 0, max: 10_000 }),
@@ -43,7 +49,7 @@ const entryArb = fc.record({
 });
 
 /** Entries with distinct positions, as a ledger holds them. */
-const ledgerArb = fc.array(entryArb, { maxLength: 40 }).map((raw) =>
+const ledgerOf = (ids: string[], maxLength: number) => fc.array(entryArb(ids), { maxLength }).map((raw) =>
   raw.map((r, i): Placed => {
     const timestamp = new Date(r.ms).toISOString();
     const at = { file: r.file, offset: i * 100 };
@@ -77,6 +83,8 @@ const ledgerArb = fc.array(entryArb, { maxLength: 40 }).map((raw) =>
     return { entry, key: entryKey(timestamp, at) };
   }),
 );
+const ledgerArb = ledgerOf(sessionIds, 40);
+const manySessionsArb = ledgerOf(manySessionIds, 120);
 
 describe('foldEntry', () => {
   it('gives the same stored states for the same entries in any order (property)', () => {
@@ -88,6 +96,46 @@ describe('foldEntry', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('with more sessions than Recent Sessions lists, across a month end: same states in any order (property)', () => {
+    fc.assert(
+      fc.property(
+        manySessionsArb.chain((entries) => fc.tuple(fc.constant(entries), fc.shuffledSubarray(entries, { minLength: entries.length, maxLength: entries.length }))),
+        ([entries, shuffled]) => {
+          expect(fold(shuffled)).toEqual(fold(entries));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('each month holds the totals and count of the sessions that start in it; recent is the latest starts', () => {
+    fc.assert(
+      fc.property(manySessionsArb, (entries) => {
+        const sessions = new Map<string, SessionState>();
+        const journal = newJournalState();
+        const target: FoldTarget = { journal, session: (id) => sessions.get(id) ?? null, adopt: (s) => sessions.set(s.session, s) };
+        let stale = false;
+        for (const { entry, key } of entries) if (foldEntry(target, entry, key).placed?.recentStale) stale = true;
+        const byMonth = new Map<string, SessionState[]>();
+        for (const s of sessions.values()) {
+          const month = monthOfKey(sessionOrderKey(s));
+          byMonth.set(month, [...(byMonth.get(month) ?? []), s]);
+        }
+        expect(Object.keys(journal.months).sort()).toEqual([...byMonth.keys()].sort());
+        for (const [month, list] of byMonth) {
+          const m = journal.months[month]!;
+          expect(m.sessions).toBe(list.length);
+          expect(m.calls).toBe(list.reduce((n, s) => n + s.totals.calls, 0));
+          expect(m.total_tokens).toBe(list.reduce((n, s) => n + s.totals.total_tokens, 0));
+          expect(new Big(m.cost_usd).eq(list.reduce((sum, s) => sum.plus(s.totals.cost_usd), new Big(0)))).toBe(true);
+        }
+        const latest = [...sessions.values()].map((s): [string, string] => [sessionOrderKey(s), s.session]).sort((a, b) => (a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]) ? -1 : 1)).slice(-RECENT_SESSIONS);
+        if (!stale) expect(journal.recent).toEqual(latest);
+      }),
+      { numRuns: 200 },
     );
   });
 
@@ -106,9 +154,9 @@ describe('foldEntry', () => {
           expect(m.sessions).toBe(new Set(calls.filter((c) => c.model === m.model).map((c) => c.session)).size);
         }
         expect(j.sessions).toBe(new Set(entries.map((e) => e.entry.session)).size);
-        // Ended sessions are not active; the order follows each session's start.
+        // Ended sessions are not active.
         const ended = new Set(entries.filter((e) => e.entry.type === 'session_end').map((e) => e.entry.session));
-        expect(j.active_sessions).toEqual(j.session_order.filter((id) => !ended.has(id)));
+        expect(j.active_sessions).toEqual([...new Set(entries.map((e) => e.entry.session))].filter((id) => !ended.has(id)).sort());
       }),
       { numRuns: 300 },
     );

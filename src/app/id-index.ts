@@ -1,19 +1,21 @@
 /**
- * Which provider request ids the journal already holds, so the same response piped twice
- * is recorded once. 256 bucket files keyed by a hash of the id: a lookup reads one small
- * file whatever the history size, and the buckets can be rebuilt from the ledger.
+ * A set of ids the journal holds, each with a value, kept in 256 append-only bucket files
+ * keyed by a hash of the id: a lookup reads one small file whatever the history size, and
+ * the buckets are rebuilt from the ledger with the rest of the derived state. Two of them:
+ * provider request ids (so the same response piped twice is recorded once) and session ids
+ * (so a session whose state file is missing is refolded, not counted as new).
  */
 import { fingerprintBucket } from '../core/fingerprint.js';
 import path from 'node:path';
 import { appendBytes, ensureDir, readTextIfExists } from '../io/fs.js';
 
-export class RequestIndex {
+export class IdIndex {
   private readonly buckets = new Map<string, Map<string, string>>();
 
   constructor(private readonly dir: string) {}
 
-  private bucketName(requestId: string): string {
-    return fingerprintBucket(requestId);
+  private bucketName(id: string): string {
+    return fingerprintBucket(id);
   }
 
   private bucket(name: string): Map<string, string> {
@@ -30,23 +32,23 @@ export class RequestIndex {
     return bucket;
   }
 
-  /** The record id that already holds this request id, if any. */
-  lookup(requestId: string): string | undefined {
-    const key = oneLineKey(requestId);
+  /** The value noted with this id, if the id is held. */
+  lookup(id: string): string | undefined {
+    const key = oneLineKey(id);
     return this.bucket(this.bucketName(key)).get(key);
   }
 
   private readonly pending = new Map<string, string[]>();
 
   /** Notes an id; `flush` writes it (one append per bucket for a whole batch). */
-  add(requestId: string, recordId: string): void {
-    const key = oneLineKey(requestId);
+  add(id: string, value: string): void {
+    const key = oneLineKey(id);
     const name = this.bucketName(key);
     const bucket = this.bucket(name);
     if (bucket.has(key)) return;
-    bucket.set(key, recordId);
+    bucket.set(key, value);
     const lines = this.pending.get(name) ?? [];
-    lines.push(`${key}\t${recordId}\n`);
+    lines.push(`${key}\t${value}\n`);
     this.pending.set(name, lines);
   }
 
@@ -59,6 +61,6 @@ export class RequestIndex {
 }
 
 /** Ids are provider strings: keep each on one line of its bucket file. */
-function oneLineKey(requestId: string): string {
-  return requestId.replace(/[\t\n\r]/g, ' ');
+function oneLineKey(id: string): string {
+  return id.replace(/[\t\n\r]/g, ' ');
 }
