@@ -20,7 +20,7 @@ import { parseMarkdownLazily } from '../markdown/lazy-parse.js';
 import { sessionBlocks } from '../views/session-view.js';
 import { JOURNAL_BLOCKS } from '../views/journal-view.js';
 import { MONTH_LOG_BLOCKS } from '../views/month-log-view.js';
-import { count, plural, totalCostText } from '../views/format.js';
+import { count, plural, totalCostCell, totalCostText } from '../views/format.js';
 import { monthLogPath, sessionMdPath, sessionStatePath, type Layout } from './layout.js';
 import { SessionStates } from './session-states.js';
 import { readJson } from './state-store.js';
@@ -184,8 +184,8 @@ export async function diagnose(layout: Layout): Promise<Diagnosis> {
       const summary = located.rowCells.rows('summary') ?? [];
       const total = summary[summary.length - 1];
       const t = journal.totals;
-      if (sessions.size > 0 && (!total || total[3] !== count(t.calls) || total[8] !== totalCostText(t))) {
-        problems.push({ file: rel(layout.journalMd), message: `Usage Summary TOTAL row does not show ${plural(t.calls, 'call')} and ${totalCostText(t)}`, fix: REBUILD, fixable: true });
+      if (sessions.size > 0 && (!total || total[3] !== count(t.calls) || total[8] !== totalCostCell(t))) {
+        problems.push({ file: rel(layout.journalMd), message: `Usage Summary TOTAL row does not show ${plural(t.calls, 'call')} and ${totalCostCell(t)}`, fix: REBUILD, fixable: true });
       }
       const listed = new Set((located.rowCells.rows('recent') ?? []).map((r) => (r[0] ?? '').trim()));
       const unlisted = journal.recent.map(([, id]) => id).filter((id) => !listed.has(id));

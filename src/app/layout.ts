@@ -77,7 +77,7 @@ export function templatePath(name: string): string {
  * a dotfile in templates/ would act on this repository: .gitattributes marked the templates
  * merge=union), so templates/ holds them without the dot.
  */
-const DOTTED = new Set(['gitignore', 'gitattributes']);
+const DOTTED = new Set(['gitignore', 'gitattributes', 'markdownlint.jsonc']);
 
 /** The name a template file takes in the journal. */
 export function journalFileName(templateName: string): string {

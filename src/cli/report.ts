@@ -4,14 +4,16 @@
  * goes to a new file under monitoring/reports (never overwriting one); the other formats
  * print to stdout, or to --output.
  */
-import { linkSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
-import { ensureDir, ioError, readTextIfExists, writeAtomic } from '../io/fs.js';
+import { createFileOnce, ensureDir, readTextIfExists, writeAtomic } from '../io/fs.js';
 import { inside } from '../io/paths.js';
 import { readConfig, type JournalConfig } from '../app/config.js';
-import { TokjError } from '../core/errors.js';
+import { TokjError, usageError } from '../core/errors.js';
+import { DUE_LOOKBACK, writeDueReports, type DueResult } from '../app/due-reports.js';
+import { dateLabel } from '../report/calendar.js';
+import type { DueKind } from '../report/due.js';
 import type { Layout } from '../app/layout.js';
 import { settingValue } from '../app/settings.js';
 import { buildReportThreaded, canonicalTimeZone, parseReportFlags, renderCsv, renderJson, renderMarkdown, renderTable, renderYaml, ZoneDays, type ReportData, type ReportFlags } from '../report/index.js';
@@ -20,6 +22,8 @@ import { examples, withDir } from './program.js';
 
 export interface ReportCommandOptions extends DirOption, ReportFlags {
   output?: string;
+  /** Write the report of every complete period that has none yet (app/due-reports.ts). */
+  due?: boolean;
 }
 
 export interface ReportIo {
@@ -29,14 +33,20 @@ export interface ReportIo {
 
 export async function report(options: ReportCommandOptions, ctx: Ctx, io: ReportIo = {}): Promise<void> {
   const flags = parseReportFlags(options, ctx.env);
+  if (options.due) checkDueFlags(options, flags.period);
   const layout = existingLayout(ctx, options);
   const config = options.tz === undefined || options.period === undefined || flags.suggestions ? await readConfigOrWarn(layout, ctx) : null;
-  // The period: --period, else the journal's report.frequency when a person set it, else daily.
-  if (options.period === undefined && config?.settings['report.frequency'] !== undefined) flags.period = settingValue(config.settings, 'report.frequency') as typeof flags.period;
+  // The period: --period, else the journal's report.frequency (weekly unless a person set it).
+  if (options.period === undefined) flags.period = settingValue(config?.settings ?? {}, 'report.frequency') as typeof flags.period;
   // The zone: --tz, else the journal's report.timezone setting, else $TZ, else the machine's.
   const configured = options.tz === undefined && config !== null ? canonicalTimeZone(settingValue(config.settings, 'report.timezone')) : null;
   if (configured !== null) flags.timeZone = configured;
   const now = ctx.now();
+  if (options.due) {
+    const result = await writeDueReports({ layout, options: { ...flags, period: flags.period as DueKind }, now, env: ctx.env, userPrices: config?.prices ?? [] });
+    printDue(result, flags.period, ctx);
+    return;
+  }
   const bar = io.progress ? progressBar((s) => process.stderr.write(s)) : null;
   let data: ReportData;
   try {
@@ -72,6 +82,28 @@ export async function report(options: ReportCommandOptions, ctx: Ctx, io: Report
   ctx.out(text.replace(/\n$/, ''));
 }
 
+/** --due writes markdown reports of calendar periods into monitoring/reports, nowhere else. */
+function checkDueFlags(options: ReportCommandOptions, period: string): void {
+  if (options.output !== undefined) throw usageError('--due writes each report under monitoring/reports/ by its period; drop --output', 'bad_report_option');
+  if (options.format !== undefined && options.format !== 'markdown') throw usageError(`--due writes markdown reports; drop --format ${options.format} (for one period as ${options.format}: tokj report --format ${options.format} --since DATE --until DATE)`, 'bad_report_option');
+  if (period === 'session') throw usageError('--due writes reports of calendar periods: use --period daily, weekly or monthly (or set report.frequency)', 'bad_report_option');
+}
+
+function printDue(result: DueResult, kind: string, ctx: Ctx): void {
+  for (const { file } of result.written) ctx.out(relativeToCwd(ctx, file));
+  if (result.written.length === 0) {
+    ctx.out(
+      result.existing > 0
+        ? `No reports due: every complete ${kind} period with calls up to ${result.upTo} has its report.`
+        : `No reports due: no complete ${kind} period up to ${result.upTo} had calls.`,
+    );
+  }
+  const older = result.older;
+  if (older.length > 0) {
+    ctx.err(`note: ${older.length} earlier ${kind} period${older.length === 1 ? '' : 's'} with calls ha${older.length === 1 ? 's' : 've'} no report (--due looks back ${DUE_LOOKBACK} periods); to write ${older.length === 1 ? 'it' : 'them'}: tokj report --due --since ${dateLabel(older[0]!.first)}`);
+  }
+}
+
 /** A config table a person broke must not stop a read-only report: say so and use the defaults. */
 async function readConfigOrWarn(layout: Layout, ctx: Ctx): Promise<JournalConfig | null> {
   try {
@@ -87,8 +119,7 @@ const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
 /**
  * usage_report_YYYYMMDD.md in the report's time zone; _HHMMSS added when that exists, then
- * _2, _3 … Created by hard-linking a finished temp file, so the name appears complete or
- * not at all and an existing report is never replaced.
+ * _2, _3 … Created complete or not at all (createFileOnce), never replacing a report.
  */
 export function writeNewReport(layout: Layout, text: string, now: Date, timeZone: string): string {
   ensureDir(layout.reportsDir);
@@ -100,40 +131,11 @@ export function writeNewReport(layout: Layout, text: string, now: Date, timeZone
     yield `usage_report_${day}_${time}.md`;
     for (let i = 2; ; i++) yield `usage_report_${day}_${time}_${i}.md`;
   })();
-  const tmp = inside(layout.root, 'monitoring', 'reports', `.usage_report.${process.pid}.${Date.now()}.tmp`);
-  try {
-    writeFileSync(tmp, text, { flag: 'wx' });
-  } catch (error) {
-    throw ioError(error, tmp);
+  for (const name of names) {
+    const target = inside(layout.root, 'monitoring', 'reports', name);
+    if (createFileOnce(target, text)) return target;
   }
-  try {
-    for (const name of names) {
-      const target = inside(layout.root, 'monitoring', 'reports', name);
-      try {
-        linkSync(tmp, target);
-        return target;
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EEXIST') continue;
-        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV') throw ioError(error, target);
-        // A file system without hard links: exclusive create, still never overwriting.
-        try {
-          writeFileSync(target, text, { flag: 'wx' });
-          return target;
-        } catch (fallback) {
-          if ((fallback as NodeJS.ErrnoException).code === 'EEXIST') continue;
-          throw ioError(fallback, target);
-        }
-      }
-    }
-    throw new Error('unreachable');
-  } finally {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // already gone
-    }
-  }
+  throw new Error('unreachable');
 }
 
 /** A bar on stderr, drawn only once the scan has run for a second, at most 10 times a second. */
@@ -162,7 +164,7 @@ export function progressBar(write: (s: string) => void, clock: () => number = ()
 export function registerReport(program: Command, ctx: Ctx): void {
   withDir(program.command('report'))
     .description('usage and cost over time from the ledger: per period, model, provider and agent, with charts and suggestions')
-    .option('--period <period>', 'daily, weekly, monthly or session (default: config report.frequency if set, else daily)')
+    .option('--period <period>', 'daily, weekly, monthly or session (default: config report.frequency, weekly unless set)')
     .option('--since <date>', "first day to include, YYYY-MM-DD in the report's time zone")
     .option('--until <date>', 'last day to include, YYYY-MM-DD, inclusive')
     .option('--tz <zone>', "IANA time zone that days and weeks follow (default: config report.timezone, else $TZ, else the machine's)")
@@ -171,6 +173,7 @@ export function registerReport(program: Command, ctx: Ctx): void {
     .option('--format <format>', 'markdown (default: a new file under monitoring/reports), table, json, csv or yaml')
     .option('--output <file>', 'write to FILE instead (replacing it) and print its path')
     .option('--suggestions', 'add suggestions to spend less, each with its dollar figure')
+    .option('--due', 'write the report of every complete period (--period, else report.frequency) that has none yet, as monitoring/reports/usage_report_YYYYMMDD_<period>.md; for cron and CI')
     .addHelpText(
       'after',
       examples(
@@ -178,6 +181,7 @@ export function registerReport(program: Command, ctx: Ctx): void {
         'tokj report --period weekly --since 2026-11-01 --tz Europe/Berlin --suggestions',
         'tokj report --format json --by model | jq -r \'.by[] | "\\(.key) \\(.total_cost_usd)"\'',
         'tokj report --period monthly --by label:team --format csv --output costs.csv',
+        'tokj report --due                # cron: 5 6 * * * cd /repo && npx tokj report --due'
       ),
     )
     .action(async (options: ReportCommandOptions) => {

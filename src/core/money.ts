@@ -104,6 +104,35 @@ export function formatUsdBig(value: Money | string): string {
 
 const PLAIN = /^\d+(?:\.\d+)?$/;
 
+/** Decimals of every cost cell in the tool's tables (formatUsdCell). */
+export const CELL_DECIMALS = 4;
+
+/**
+ * Money in a table column: always four decimals, so a column's amounts line up and none
+ * looks more precise than another ("$0.0118", "$0.0081", "$12.3400", "$1,234.5678"). A cost
+ * above zero that would round to $0.0000 reads "<$0.0001", never as free. Rounded half up;
+ * exact values live in the ledger (and in the lists' totals, which keep formatUsd).
+ */
+export function formatUsdCell(value: Money | string): string {
+  if (typeof value === 'string' && PLAIN.test(value)) {
+    const dot = value.indexOf('.');
+    const int = (dot < 0 ? value : value.slice(0, dot)).replace(/^0+(?=\d)/, '');
+    const frac = dot < 0 ? '' : value.slice(dot + 1);
+    const [i, f] = roundHalfUp(int, frac, CELL_DECIMALS);
+    if (i === '0' && /^0+$/.test(f) && /[1-9]/.test(frac)) return `<$0.${'0'.repeat(CELL_DECIMALS - 1)}1`;
+    return `$${groupDigits(i)}.${f}`;
+  }
+  const m = typeof value === 'string' ? parseMoney(value) : value;
+  const abs = m.abs();
+  const rounded = abs.round(CELL_DECIMALS, Big.roundHalfUp);
+  const sign = m.lt(0) ? '-' : '';
+  if (rounded.eq(0) && !abs.eq(0)) return `${sign === '-' ? '>-' : '<'}$0.${'0'.repeat(CELL_DECIMALS - 1)}1`;
+  const [int = '0', frac = ''] = rounded.toFixed(CELL_DECIMALS).split('.');
+  return `${rounded.eq(0) ? '' : sign}$${groupDigits(int)}.${frac}`;
+}
+
+
+
 function formatUsdDigits(text: string): string | null {
   if (!PLAIN.test(text)) return null;
   const dot = text.indexOf('.');

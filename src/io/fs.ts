@@ -3,7 +3,8 @@
  * killed process leaves either the old or the new file, never a torn one. Errors from a
  * full disk or a read-only directory become a clear message with exit 74.
  */
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import { EXIT, TokjError } from '../core/errors.js';
 
 export function readTextIfExists(file: string): string | null {
@@ -147,5 +148,40 @@ export function appendChunks(file: string, next: (offset: number) => Buffer | nu
     throw ioError(error, file);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * Creates `file` holding `content`, complete or not at all, and never replaces a file: false
+ * when the name exists (another run wrote it first). A finished temp file beside it is
+ * hard-linked to the name; on a file system without hard links, an exclusive create.
+ */
+export function createFileOnce(file: string, content: string): boolean {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${++tmpCounter}.tokj-tmp`);
+  try {
+    writeFileSync(tmp, content, { flag: 'wx' });
+  } catch (error) {
+    throw ioError(error, tmp);
+  }
+  try {
+    linkSync(tmp, file);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV') throw ioError(error, file);
+    try {
+      writeFileSync(file, content, { flag: 'wx' });
+      return true;
+    } catch (fallback) {
+      if ((fallback as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw ioError(fallback, file);
+    }
+  } finally {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone
+    }
   }
 }

@@ -41,6 +41,9 @@ export type DirectCell = string | { strong: string };
 
 const cellText = (c: DirectCell): string => (typeof c === 'string' ? c : c.strong);
 
+/** A cell the serializer writes as it is: plain text, or a cost column's "<$0.0001" (a `<` before `$` starts no HTML). */
+const isDirectCell = (text: string): boolean => text === '' || text === '<$0.0001' || isPlainText(text);
+
 const alignCodes = (align: AlignType[]): string[] => align.map((a) => (a === 'right' ? 'r' : a === 'left' ? 'l' : a === 'center' ? 'c' : ''));
 
 /** The header and delimiter rows of an unpadded table (one that grows row by row). */
@@ -52,7 +55,7 @@ export function compactHeaderText(header: string[], align?: AlignType[]): string
 
 /** Serializes a small table with padded, aligned columns (the serializer's tablePipeAlign). */
 export function alignedTableText(header: string[], rows: DirectCell[][], align: AlignType[]): string {
-  const plain = [header, ...rows].every((row) => row.every((c) => cellText(c) === '' || isPlainText(cellText(c))));
+  const plain = [header, ...rows].every((row) => row.every((c) => isDirectCell(cellText(c))));
   if (!plain) {
     const node = table(header, rows.map((row) => row.map((c) => (typeof c === 'string' ? c : [strong(c.strong)]))), align);
     return serializeNode(node);

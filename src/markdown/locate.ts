@@ -27,6 +27,12 @@ export interface BlockSpec {
    * fewer cells is a person's line that joined the table (a formatter turned it into a row).
    */
   owned?: boolean;
+  /**
+   * Tables: the sentence that stands for the table while it has no rows ("No alerts."), so
+   * an empty table is never a bare header. A paragraph whose first line is this text is the
+   * block (a line a person typed under it joins the paragraph and is theirs).
+   */
+  placeholder?: string;
   /** A block older versions wrote: located when present (so the caller can replace it), never inserted. */
   retired?: boolean;
   /**
@@ -218,6 +224,11 @@ export function locateBlocks(root: Root, specs: BlockSpec[], fileLabel: string, 
     located.regions[spec.name] = span(node);
     const foreign = foreignLines(node, spec, text);
     if (foreign.length > 0) located.foreign[spec.name] = foreign;
+    if (spec.kind === 'table' && node.type === 'paragraph') {
+      // The placeholder sentence: a table with no rows.
+      cells[spec.name] = [];
+      located.rowCounts[spec.name] = 0;
+    }
     if (spec.kind === 'table' && node.type === 'table') {
       const body = node.children.slice(1).filter((r) => isToolRow(r, spec, text));
       const left = elidedRows(node);
@@ -240,6 +251,7 @@ export function locateBlocks(root: Root, specs: BlockSpec[], fileLabel: string, 
 function matches(node: RootContent, spec: BlockSpec): boolean {
   switch (spec.kind) {
     case 'table':
+      if (spec.placeholder !== undefined && node.type === 'paragraph') return (plainText(node).split('\n')[0] ?? '').trim() === spec.placeholder;
       return node.type === 'table' && sameHeader(headerCells(node), spec.header ?? []);
     case 'list':
       return isLabelledList(node);

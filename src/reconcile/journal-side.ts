@@ -6,7 +6,8 @@
  * fees are summed apart, per day and provider.
  */
 import { readCallFields, emptyFields } from '../report/call-fields.js';
-import { CostSum, parseCost, slowCost } from '../report/cost-sum.js';
+import { DecimalSum, parseCost } from '../core/decimal-sum.js';
+import { parseMoney } from '../core/money.js';
 import { dateLabel } from '../report/calendar.js';
 import { ZoneDays } from '../report/zone.js';
 import { canonicalProvider } from '../pricing/names.js';
@@ -32,7 +33,7 @@ export interface JournalCell {
   input_tokens: number;
   output_tokens: number;
   cache_read_tokens: number;
-  cost: CostSum;
+  cost: DecimalSum;
   unpriced_calls: number;
 }
 
@@ -41,12 +42,12 @@ export interface OtherProviderCalls {
   provider: string;
   day: number;
   calls: number;
-  cost: CostSum;
+  cost: DecimalSum;
 }
 
-function addCost(sum: CostSum, text: string): void {
+function addCost(sum: DecimalSum, text: string): void {
   if (parseCost(text)) sum.addParsed();
-  else sum.addSlow(slowCost(text));
+  else sum.addSlow(parseMoney(text));
 }
 
 /** The stored form of a cost (what `tokj record` writes). */
@@ -57,7 +58,7 @@ const isBilled = (p: string): p is BilledProvider => (BILLED_PROVIDERS as readon
 export class JournalTally {
   readonly cells = new Map<string, JournalCell>();
   /** Tool fees per `date\tprovider`. */
-  readonly toolFees = new Map<string, CostSum>();
+  readonly toolFees = new Map<string, DecimalSum>();
   /** `provider\tday` -> the calls. */
   readonly otherProviders = new Map<string, OtherProviderCalls>();
   /** Lines that are not usable ledger entries. */
@@ -93,7 +94,7 @@ export class JournalTally {
     const tokenCost = typeof entry.token_cost_usd === 'string' && DECIMAL.test(entry.token_cost_usd) ? entry.token_cost_usd : f.cost;
     if (!isBilled(provider)) {
       let other = this.otherProviders.get(`${provider}\t${day}`);
-      if (other === undefined) this.otherProviders.set(`${provider}\t${day}`, (other = { provider, day, calls: 0, cost: new CostSum() }));
+      if (other === undefined) this.otherProviders.set(`${provider}\t${day}`, (other = { provider, day, calls: 0, cost: new DecimalSum() }));
       other.calls++;
       if (f.cost !== null) addCost(other.cost, f.cost);
       return;
@@ -110,7 +111,7 @@ export class JournalTally {
     const key = `${date}\t${provider}\t${model}\t${JSON.stringify(dims)}`;
     let cell = this.cells.get(key);
     if (cell === undefined) {
-      cell = { date, day, provider, model, names: new Set(), dims, calls: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cost: new CostSum(), unpriced_calls: 0 };
+      cell = { date, day, provider, model, names: new Set(), dims, calls: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cost: new DecimalSum(), unpriced_calls: 0 };
       this.cells.set(key, cell);
     }
     cell.names.add(f.model);
@@ -123,7 +124,7 @@ export class JournalTally {
     if (typeof entry.tool_cost_usd === 'string' && DECIMAL.test(entry.tool_cost_usd)) {
       const at = `${date}\t${provider}`;
       let fees = this.toolFees.get(at);
-      if (fees === undefined) this.toolFees.set(at, (fees = new CostSum()));
+      if (fees === undefined) this.toolFees.set(at, (fees = new DecimalSum()));
       addCost(fees, entry.tool_cost_usd);
     }
   }

@@ -6,6 +6,7 @@
  */
 import { tallyOf, type Aggregator, type AgentNode, SessionTally } from './aggregate.js';
 import { Tally, type ExportedTally } from './tally.js';
+import { DecimalSum, type ExportedSum } from '../core/decimal-sum.js';
 import type { ExportedToolFees } from './tool-fees.js';
 
 /**
@@ -25,6 +26,7 @@ export interface AggregatePart {
   skipped: number;
   toolFees: ExportedToolFees;
   tiers: Array<[string, ExportedTally]>;
+  dayCosts: Array<[day: number, sum: ExportedSum]>;
 }
 
 const exported = <K>(map: Map<K, Tally>): Array<[K, ExportedTally]> => [...map].map(([k, t]) => [k, t.exportTally()]);
@@ -50,6 +52,7 @@ export function exportPart(agg: Aggregator): AggregatePart {
     skipped: agg.skipped,
     toolFees: agg.toolFees.exportFees(),
     tiers: exported(agg.tiers),
+    dayCosts: [...agg.dayCosts].map(([day, sum]) => [day, sum.exportSum()]),
   };
 }
 
@@ -60,6 +63,11 @@ export function exportPart(agg: Aggregator): AggregatePart {
 export function mergePart(agg: Aggregator, part: AggregatePart): void {
   agg.toolFees.merge(part.toolFees);
   for (const [tier, tally] of part.tiers) tallyOf(agg.tiers, tier).addExported(tally);
+  for (const [day, sum] of part.dayCosts) {
+    let d = agg.dayCosts.get(day);
+    if (d === undefined) agg.dayCosts.set(day, (d = new DecimalSum()));
+    d.addExportedSum(sum);
+  }
   for (const [id, first, last, tally] of part.sessions) {
     let s = agg.sessions.get(id);
     if (s === undefined) {

@@ -7,7 +7,7 @@
 import type { PeriodKind, WeekStart } from './calendar.js';
 import { periodLabeller } from './calendar.js';
 import { emptyFields, readCallFields, type CallFields } from './call-fields.js';
-import { parseCost } from '../core/decimal-sum.js';
+import { DecimalSum, parseCost } from '../core/decimal-sum.js';
 import { parseMoney } from '../core/money.js';
 import { current, Tally } from './tally.js';
 import { ToolFeeTotals } from './tool-fees.js';
@@ -91,6 +91,8 @@ export class Aggregator {
   readonly retries = new Tally();
   readonly retriesByModel = new Map<string, Tally>();
   readonly sessionStatus = new Map<string, string>();
+  /** Cost per local day number, whatever the period (the report's chart shows every day). */
+  readonly dayCosts = new Map<number, DecimalSum>();
   /** Earliest and latest local day among counted calls. */
   minDay = Infinity;
   maxDay = -Infinity;
@@ -114,6 +116,8 @@ export class Aggregator {
   private lastPeriod: Tally | null = null;
   private lastSession: SessionTally | null = null;
   private lastSessionId = '';
+  private lastCostDay = NaN;
+  private lastDayCost: DecimalSum | null = null;
   private readonly fields = emptyFields();
   private readonly onBilledCall: AggregateOptions['onBilledCall'];
 
@@ -191,6 +195,17 @@ export class Aggregator {
 
     if (day < this.minDay) this.minDay = day;
     if (day > this.maxDay) this.maxDay = day;
+    if (c.priced !== 0) {
+      let d = this.lastDayCost;
+      if (day !== this.lastCostDay || d === null) {
+        d = this.dayCosts.get(day) ?? null;
+        if (d === null) this.dayCosts.set(day, (d = new DecimalSum()));
+        this.lastCostDay = day;
+        this.lastDayCost = d;
+      }
+      if (c.priced === 1) d.addParsed();
+      else d.addSlow(c.slow!);
+    }
 
     const timestamp = f.timestamp;
     let s = this.lastSession;

@@ -1,7 +1,8 @@
 /**
  * monitoring/usage_alerts.log, written by the monitor: one alert per line,
  * `ISO-time<TAB>kind<TAB>session<TAB>model<TAB>value<TAB>threshold<TAB>average`, then (lines
- * written since alerts are logged once) the alert's identity, which the report does not show.
+ * written since alerts are logged once) the alert's identity, which the report does not show
+ * (it names the metric of a high-usage alert: tokens or dollars).
  * Optional: no file means no alerts. Lines that do not have that shape are skipped and counted.
  */
 import type { Alert } from './types.js';
@@ -26,14 +27,14 @@ export function alertsInRange(text: string | null, zone: ZoneDays, sinceDay: num
     const line = raw.replace(/\r$/, '');
     if (line.trim() === '' || line.startsWith('#')) continue;
     const fields = line.split('\t');
-    const [time = '', kind = '', session = '', model = '', value = '', threshold = '', average = ''] = fields;
+    const [time = '', kind = '', session = '', model = '', value = '', threshold = '', average = '', id] = fields;
     const day = fields.length >= 5 ? zone.dayOf(time) : NaN;
     if (Number.isNaN(day) || kind === '') {
       out.malformed++;
       continue;
     }
     if ((sinceDay !== null && day < sinceDay) || (untilDay !== null && day > untilDay)) continue;
-    all.push({ time, kind, session, model, value, threshold, average });
+    all.push({ time, kind, session, model, value, threshold, average, ...(id === undefined ? {} : { id }) });
   }
   all.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
   out.total = all.length;

@@ -89,3 +89,27 @@ export function parseDateLabel(text: string): number | null {
   const back = civilFromDays(days);
   return back.year === year && back.month === month && back.day === day ? days : null;
 }
+
+/** The first day of the week holding `days` (Monday, or Sunday with week start sun). */
+export function weekStartDay(days: number, weekStart: WeekStart): number {
+  return weekStart === 'sun' ? days - ((isoWeekday(days) + 1) % 7) : days - isoWeekday(days);
+}
+
+/** The first and last day of the period of this kind that holds `days`. */
+export function periodBounds(period: Exclude<PeriodKind, 'session'>, weekStart: WeekStart, days: number): [first: number, last: number] {
+  if (period === 'daily') return [days, days];
+  if (period === 'weekly') {
+    const first = weekStartDay(days, weekStart);
+    return [first, first + 6];
+  }
+  const c = civilFromDays(days);
+  const first = daysFromCivil(c.year, c.month, 1);
+  return [first, (c.month === 12 ? daysFromCivil(c.year + 1, 1, 1) : daysFromCivil(c.year, c.month + 1, 1)) - 1];
+}
+
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+/** "Mon" … "Sun". */
+export function weekdayName(days: number): string {
+  return WEEKDAYS[isoWeekday(days)]!;
+}

@@ -8,20 +8,43 @@
  */
 import type { AlignType, Root, RootContent } from 'mdast';
 import { formatCount, formatUsd, parseMoney } from '../core/money.js';
-import { bulletList, heading, labelledList, paragraph, table, text } from '../markdown/build.js';
+import type { List, ListItem, Paragraph } from 'mdast';
+import { bulletList, heading, paragraph, strong, table } from '../markdown/build.js';
+import { wrappedText } from '../markdown/wrap.js';
+import { ALERT_HEADER, alertCells } from '../views/alert-cells.js';
 import { serializeNode } from '../markdown/serialize.js';
 import { averageCount, percentText, ratioText, timeText } from '../views/format.js';
 import { MAX_ALERTS } from './alerts.js';
 import { barChart, pieChart } from './mermaid.js';
-import { costText, PERIOD_NOUN, rangeText, shareText } from './text.js';
+import { costCellText, costText, rangeText, shareText } from './text.js';
+import { parseDateLabel } from './calendar.js';
+import { costSeries } from './chart-series.js';
 import type { Group, ReportData, SummaryJson } from './types.js';
 
-/** Bars in the per-period chart: the latest ones when there are more. */
-export const MAX_CHART_BARS = 60;
-
 const R: AlignType = 'right';
-const figures = (s: SummaryJson): string[] => [formatCount(s.calls), formatCount(s.input_tokens), formatCount(s.output_tokens), formatCount(s.total_tokens), costText(s)];
+const figures = (s: SummaryJson): string[] => [formatCount(s.calls), formatCount(s.input_tokens), formatCount(s.output_tokens), formatCount(s.total_tokens), costCellText(s)];
 const keyText = (key: string | null): string => key ?? '(none)';
+
+/*
+ * The report's prose is wrapped at the line length of the journal's markdownlint config
+ * (markdown/wrap.ts): a report is written once, so its lines can be broken anywhere.
+ */
+const prose = (value: string): Paragraph => paragraph([wrappedText(value, 0)]);
+const bullets = (values: string[]): List => bulletList(values.map((v) => [wrappedText(v, 2, 2)]));
+
+/** `- **Label**: value` items, each value wrapped after its label. */
+function labelledList(items: Array<[label: string, value: string]>): List {
+  return {
+    type: 'list',
+    ordered: false,
+    spread: false,
+    children: items.map(([label, value]): ListItem => ({
+      type: 'listItem',
+      spread: false,
+      children: [paragraph([strong(label), wrappedText(`: ${value}`, 2 + label.length + 4, 2)])],
+    })),
+  };
+}
 
 function scopeItems(d: ReportData): Array<[string, string]> {
   return [
@@ -62,17 +85,21 @@ function periodSection(d: ReportData): RootContent[] {
   const first = d.period === 'session' ? 'Session' : 'Period';
   const rows = d.periods.map((p) => [p.period, ...figures(p), formatCount(p.unpriced_calls)]);
   const out: RootContent[] = [heading(2, 'Usage by Period'), table([first, 'Calls', 'Input Tokens', 'Output Tokens', 'Total Tokens', 'Cost', 'Unpriced Calls'], rows, [null, R, R, R, R, R, R])];
-  const shown = d.periods.slice(-MAX_CHART_BARS);
-  const noun = PERIOD_NOUN[d.period];
-  const title = shown.length < d.periods.length ? `Cost per ${noun}, latest ${shown.length} of ${d.periods.length} (USD)` : `Cost per ${noun} (USD)`;
-  const chart = barChart(
-    title,
-    shown.map((p) => p.period),
-    shown.map((p) => p.total_cost_usd),
-    'USD',
-  );
+  const chart = costChart(d);
   if (chart) out.push(chart);
   return out;
+}
+
+const UNIT_TITLES = { day: 'Cost per day', week: 'Cost per week', month: 'Cost per month', year: 'Cost per year' } as const;
+
+/** Cost over every day of the report's range (by week or month when that is long), whatever its period. */
+function costChart(d: ReportData): RootContent | null {
+  const first = d.since === null ? null : parseDateLabel(d.since);
+  const last = d.until === null ? null : parseDateLabel(d.until);
+  if (first === null || last === null || last < first) return null;
+  const series = costSeries(d.daily_costs, first, last, d.week_start);
+  const weeks = series.unit === 'week' ? (d.week_start === 'sun' ? ', weeks from Sunday' : ', weeks from Monday') : '';
+  return barChart(`${UNIT_TITLES[series.unit]} (USD${weeks})`, series, 'USD');
 }
 
 function groupTable(first: string[], groups: Group[], cells: (g: Group) => string[]): RootContent {
@@ -102,7 +129,7 @@ function breakdowns(d: ReportData): RootContent[] {
 function sessionSection(d: ReportData): RootContent[] {
   const rows = d.top_sessions.map((s) => [s.key, s.status, ...figures(s), shareText(s.share), timeText(s.first)]);
   const out: RootContent[] = [heading(2, 'Top Sessions')];
-  if (d.session_count > d.top_sessions.length) out.push(paragraph([text(`The ${d.top_sessions.length} most expensive of ${formatCount(d.session_count)} sessions.`)]));
+  if (d.session_count > d.top_sessions.length) out.push(prose(`The ${d.top_sessions.length} most expensive of ${formatCount(d.session_count)} sessions.`));
   out.push(table(['Session', 'Status', 'Calls', 'Input Tokens', 'Output Tokens', 'Total Tokens', 'Cost', 'Share', 'First Call'], rows, [null, null, R, R, R, R, R, R, null]));
   return out;
 }
@@ -126,18 +153,17 @@ function efficiencyItems(d: ReportData): Array<[string, string]> {
 
 function alertSection(d: ReportData): RootContent[] {
   const out: RootContent[] = [heading(2, 'Alerts')];
-  if (d.alerts_total === 0) return [...out, paragraph([text('No alerts were raised in this period.')])];
-  if (d.alerts_total > d.alerts.length) out.push(paragraph([text(`The latest ${d.alerts.length} of ${formatCount(d.alerts_total)} alerts (at most ${MAX_ALERTS} are listed).`)]));
-  const rows = d.alerts.map((a) => [Number.isNaN(Date.parse(a.time)) ? a.time : timeText(new Date(a.time).toISOString()), a.kind, a.session, a.model, a.value, a.threshold, a.average]);
-  out.push(table(['Time', 'Kind', 'Session', 'Model', 'Value', 'Threshold', 'Average'], rows));
+  if (d.alerts_total === 0) return [...out, prose('No alerts were raised in this period.')];
+  if (d.alerts_total > d.alerts.length) out.push(prose(`The latest ${d.alerts.length} of ${formatCount(d.alerts_total)} alerts (at most ${MAX_ALERTS} are listed).`));
+  out.push(table(ALERT_HEADER, d.alerts.map(alertCells)));
   return out;
 }
 
 function suggestionSection(d: ReportData): RootContent[] {
   if (d.suggestions === null) return [];
   const out: RootContent[] = [heading(2, 'Suggestions')];
-  if (d.suggestions.length === 0) return [...out, paragraph([text('Nothing to suggest: no cheaper model of the same provider, no unusually heavy operation, no large prompts missing the cache, no retries.')])];
-  out.push(bulletList(d.suggestions.map((s) => [text(s.text)])));
+  if (d.suggestions.length === 0) return [...out, prose('Nothing to suggest: no cheaper model of the same provider, no unusually heavy operation, no large prompts missing the cache, no retries.')];
+  out.push(bullets(d.suggestions.map((s) => s.text)));
   return out;
 }
 
@@ -145,7 +171,7 @@ function notes(d: ReportData): RootContent[] {
   const items: string[] = [];
   if (d.skipped_lines > 0) items.push(`${formatCount(d.skipped_lines)} ledger line${d.skipped_lines === 1 ? ' was' : 's were'} not a usable ledger entry and ${d.skipped_lines === 1 ? 'was' : 'were'} skipped.`);
   for (const f of d.torn_files) items.push(`The last line of ledger/${f} is incomplete (a write in progress, or torn) and was not counted.`);
-  return items.length === 0 ? [] : [heading(2, 'Notes'), bulletList(items.map((i) => [text(i)]))];
+  return items.length === 0 ? [] : [heading(2, 'Notes'), bullets(items)];
 }
 
 export function reportTree(d: ReportData): Root {

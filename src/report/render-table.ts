@@ -1,6 +1,6 @@
 /** `--format table`: an aligned plain-text table for a terminal, numbers right-aligned. */
 import { formatCount } from '../core/money.js';
-import { costText, rangeText } from './text.js';
+import { costCellText, rangeText } from './text.js';
 import type { Group, ReportData, SummaryJson } from './types.js';
 
 function align(header: string[], rows: string[][], right: boolean[]): string {
@@ -13,7 +13,7 @@ function align(header: string[], rows: string[][], right: boolean[]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-const numbers = (s: SummaryJson): string[] => [formatCount(s.calls), formatCount(s.input_tokens), formatCount(s.output_tokens), formatCount(s.total_tokens), costText(s)];
+const numbers = (s: SummaryJson): string[] => [formatCount(s.calls), formatCount(s.input_tokens), formatCount(s.output_tokens), formatCount(s.total_tokens), costCellText(s)];
 
 export function renderTable(data: ReportData): string {
   const lines = [`Usage report: ${data.period}, ${data.timezone}, ${rangeText(data)}`, ''];

@@ -144,6 +144,7 @@ export function summarize({ agg, options, now, alerts, suggestions, skippedLines
     summary: { ...total, estimated_calls: agg.total.estimated, cache_write_1h_tokens: agg.total.cacheWrite1h },
     tool_fees: agg.toolFees.calls === 0 ? null : { cost_usd: moneyToString(agg.toolFees.usd), calls: agg.toolFees.calls, uses: Object.fromEntries(agg.toolFees.uses) },
     periods: periodRows(agg, options),
+    daily_costs: [...agg.dayCosts].sort(([a], [b]) => a - b).map(([day, sum]) => [day, sum.toString()]),
     by: byRows(agg, options, whole),
     models: groupsOf(modelItems(agg), whole),
     providers: groupsOf(keyed(providerTallies(agg)), whole),

@@ -1,14 +1,17 @@
 /** Figures for people, shared by the markdown and table renderers (exact values are in JSON). */
-import { formatCount, formatUsd } from '../core/money.js';
+import { formatCount, formatUsd, formatUsdCell } from '../core/money.js';
 import type { ReportData, SummaryJson } from './types.js';
 
 /** "$1.25", "$1.25 + 3 unpriced calls", or "n/a" when no call of the group had a price. */
-export function costText(s: SummaryJson): string {
+export function costText(s: SummaryJson, format: (usd: string) => string = formatUsd): string {
   if (s.calls > 0 && s.unpriced_calls === s.calls) return 'n/a';
-  const base = formatUsd(s.total_cost_usd);
+  const base = format(s.total_cost_usd);
   if (s.unpriced_calls === 0) return base;
   return `${base} + ${formatCount(s.unpriced_calls)} unpriced call${s.unpriced_calls === 1 ? '' : 's'}`;
 }
+
+/** costText for a table's cost column: four decimals in every row ("$1.2500"). */
+export const costCellText = (s: SummaryJson): string => costText(s, formatUsdCell);
 
 export function shareText(share: string | null): string {
   return share === null ? 'n/a' : `${share}%`;

@@ -67,6 +67,8 @@ export interface Alert {
   value: string;
   threshold: string;
   average: string;
+  /** The identity logged with it (absent on older lines). */
+  id?: string;
 }
 
 export interface Suggestion {
@@ -90,6 +92,8 @@ export interface ReportData {
   /** The tool fees inside summary.total_cost_usd; null when no call had any. */
   tool_fees: { cost_usd: string; calls: number; uses: Record<string, number> } | null;
   periods: PeriodRow[];
+  /** Cost per local day number of the days with priced calls, by day (the markdown's chart). */
+  daily_costs: Array<[day: number, cost_usd: string]>;
   by: { dimension: string; rows: Group[] } | null;
   models: Group[];
   providers: Group[];

@@ -1,6 +1,6 @@
 /** How numbers read in the markdown: for people; exact values stay in the ledger. */
 import Big from 'big.js';
-import { formatCount, formatUsd, parseMoney } from '../core/money.js';
+import { formatCount, formatUsd, formatUsdCell, parseMoney } from '../core/money.js';
 import type { Totals } from '../core/totals.js';
 
 export const count = formatCount;
@@ -13,10 +13,13 @@ export function plural(n: number, noun: string, many = `${noun}s`): string {
   return `${formatCount(n)} ${n === 1 ? noun : many}`;
 }
 
-/** A cost cell: "$0.01175", "n/a" when unpriced, "~$0.0012" when estimated. */
+/**
+ * A cost cell: "$0.0118" (four decimals in every cost column: formatUsdCell), "n/a" when
+ * unpriced, "~$0.0012" when estimated.
+ */
 export function costCell(cost: string | null, estimated = false): string {
   if (cost === null) return 'n/a';
-  return `${estimated ? '~' : ''}${formatUsd(cost)}`;
+  return `${estimated ? '~' : ''}${formatUsdCell(cost)}`;
 }
 
 /** A total that includes unpriced calls says so rather than pretending to be complete. */
@@ -24,6 +27,13 @@ export function totalCostText(t: Totals): string {
   const base = formatUsd(t.cost_usd);
   if (t.unpriced_calls === 0) return base;
   return `${base} + ${plural(t.unpriced_calls, 'unpriced call')}`;
+}
+
+/** totalCostText for a table's cost column: "$0.0691", "$0.0691 + 2 unpriced calls". */
+export function totalCostCell(t: Totals): string {
+  const base = formatUsdCell(t.cost_usd);
+  if (t.unpriced_calls === 0) return base;
+  return `${base} + ${formatCount(t.unpriced_calls)} unpriced call${t.unpriced_calls === 1 ? '' : 's'}`;
 }
 
 /** "2026-11-24T13:05:01.123Z" -> "2026-11-24 13:05:01 UTC". */

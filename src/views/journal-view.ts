@@ -13,16 +13,18 @@ import { paragraph, strong, table, text } from '../markdown/build.js';
 import { alignedTableText, labelledListText, type DirectCell } from '../markdown/direct.js';
 import type { BlockSpec } from '../markdown/locate.js';
 import { serializeNode } from '../markdown/serialize.js';
+import { wrappedText } from '../markdown/wrap.js';
 import type { OpenedView } from '../markdown/view.js';
-import { averageCount, count, percentText, timeText, totalCostText } from './format.js';
+import { averageCount, count, percentText, timeText, totalCostCell, totalCostText } from './format.js';
 import { replaceKeyedTable, rowLine, upsertKeyedRow, type Cells } from './tables.js';
 import type { Alert } from '../app/alerts.js';
+import { ALERT_HEADER, alertCells, alertsBlockText, NO_ALERTS } from './alert-cells.js';
 
 export const SUMMARY_HEADER = ['Provider', 'Model', 'Sessions', 'Calls', 'Input Tokens', 'Output Tokens', 'Total Tokens', 'Avg Tokens/Call', 'Cost'];
 export const LOG_HEADER = ['Session', 'Started', 'Status', 'Provider/Model', 'Calls', 'Tokens', 'Cost'];
 export const LOG_ALIGN = [null, null, null, null, 'right', 'right', 'right'] as const;
 export const MONTH_HEADER = ['Month', 'Sessions', 'Calls', 'Total Tokens', 'Cost', 'Log'];
-export const ALERT_HEADER = ['Time', 'Kind', 'Session', 'Model', 'Value', 'Threshold', 'Average'];
+export { ALERT_HEADER };
 
 export const JOURNAL_BLOCKS: BlockSpec[] = [
   { name: 'summary', section: 'Usage Summary', kind: 'table', header: SUMMARY_HEADER, owned: true },
@@ -30,7 +32,7 @@ export const JOURNAL_BLOCKS: BlockSpec[] = [
   { name: 'months', section: 'Monthly Summary', kind: 'table', header: MONTH_HEADER, owned: true },
   { name: 'recent', section: 'Recent Sessions', kind: 'table', header: LOG_HEADER, rowsByKey: true, owned: true },
   { name: 'analysis', section: 'Usage Analysis', kind: 'list' },
-  { name: 'alerts', section: 'Alerts', kind: 'table', header: ALERT_HEADER, owned: true },
+  { name: 'alerts', section: 'Alerts', kind: 'table', header: ALERT_HEADER, owned: true, placeholder: NO_ALERTS },
   // Journals written before the month logs listed every session here: the table is
   // replaced by a pointer to the month logs (which list them all), never inserted.
   { name: 'old-log', section: 'Detailed Usage Log', kind: 'table', header: LOG_HEADER, owned: true, retired: true },
@@ -54,10 +56,10 @@ function summaryTable(j: JournalState): string {
     count(m.output_tokens),
     count(m.total_tokens),
     averageCount(m.total_tokens, m.calls),
-    m.calls > 0 && m.unpriced_calls === m.calls ? 'n/a' : totalCostText(m),
+    m.calls > 0 && m.unpriced_calls === m.calls ? 'n/a' : totalCostCell(m),
   ]);
   const t = j.totals;
-  rows.push([{ strong: 'TOTAL' }, '', count(j.sessions), count(t.calls), count(t.input_tokens), count(t.output_tokens), count(t.total_tokens), averageCount(t.total_tokens, t.calls), totalCostText(t)]);
+  rows.push([{ strong: 'TOTAL' }, '', count(j.sessions), count(t.calls), count(t.input_tokens), count(t.output_tokens), count(t.total_tokens), averageCount(t.total_tokens, t.calls), totalCostCell(t)]);
   return alignedTableText(SUMMARY_HEADER, rows, [null, null, 'right', 'right', 'right', 'right', 'right', 'right', 'right']);
 }
 
@@ -70,7 +72,7 @@ function monthsTable(j: JournalState): string {
     .reverse()
     .map((month) => {
       const m = j.months[month]!;
-      return [month, count(m.sessions), count(m.calls), count(m.total_tokens), m.calls > 0 && m.unpriced_calls === m.calls ? 'n/a' : totalCostText(m), [{ type: 'link', url: monthLogLink(month), children: [text(monthLogLink(month))] }]];
+      return [month, count(m.sessions), count(m.calls), count(m.total_tokens), m.calls > 0 && m.unpriced_calls === m.calls ? 'n/a' : totalCostCell(m), [{ type: 'link', url: monthLogLink(month), children: [text(monthLogLink(month))] }]];
     });
   return serializeNode(table(MONTH_HEADER, rows, [null, 'right', 'right', 'right', 'right', null]));
 }
@@ -78,7 +80,7 @@ function monthsTable(j: JournalState): string {
 export function logCells(s: SessionState): Cells {
   const models = modelsInOrder(s);
   const model = models.length > 1 ? `${s.provider ?? models[0]!.provider}/${s.model ?? models[0]!.model} +${models.length - 1} more` : models[0] ? `${models[0].provider}/${models[0].model}` : `${s.provider ?? 'n/a'}/${s.model ?? 'n/a'}`;
-  return [s.session, timeText(s.started), s.status, model, count(s.totals.calls), count(s.totals.total_tokens), s.totals.calls > 0 && s.totals.unpriced_calls === s.totals.calls ? 'n/a' : totalCostText(s.totals)];
+  return [s.session, timeText(s.started), s.status, model, count(s.totals.calls), count(s.totals.total_tokens), s.totals.calls > 0 && s.totals.unpriced_calls === s.totals.calls ? 'n/a' : totalCostCell(s.totals)];
 }
 
 function analysisItems(j: JournalState): Array<[string, string]> {
@@ -91,7 +93,9 @@ function analysisItems(j: JournalState): Array<[string, string]> {
     ['Calls', count(t.calls)],
     ['Average Tokens per Call', averageCount(t.total_tokens, t.calls)],
     ['Average Cost per Session', j.sessions === 0 ? 'n/a' : formatUsd(total.div(j.sessions))],
-    ['Most Expensive Model', top && total.gt(0) ? `${top.provider}/${top.model}: ${formatUsd(top.cost_usd)} (${percentText(parseMoney(top.cost_usd), total)} of cost)` : 'n/a'],
+    ['Most Expensive Model', // The model id last: a long one is the only text past the line length (markdownlint's
+    // MD013 allows a line whose overflow is one word).
+    top && total.gt(0) ? `${formatUsd(top.cost_usd)} (${percentText(parseMoney(top.cost_usd), total)} of cost), ${top.provider}/${top.model}` : 'n/a'],
     ['Cache Read Share of Input', percentText(t.cache_read_tokens, t.input_tokens)],
     ['Reasoning Share of Output', percentText(t.reasoning_tokens, t.output_tokens)],
   ];
@@ -99,7 +103,12 @@ function analysisItems(j: JournalState): Array<[string, string]> {
   return items;
 }
 
-const alertCells = (a: Alert): string[] => [timeText(a.time), a.kind, a.session, a.model, a.value, a.threshold, a.average];
+/** Whether the block at `span` is a table with a body row (header, delimiter, row: three lines). */
+function hasRows(text: string, [from, to]: [number, number]): boolean {
+  const second = text.indexOf('\n', from);
+  const third = second === -1 ? -1 : text.indexOf('\n', second + 1);
+  return text.startsWith('|', from) && third !== -1 && third < to;
+}
 
 export interface JournalChanges {
   /** Sessions whose row may have changed. */
@@ -124,7 +133,9 @@ export function updateJournalView(view: OpenedView, j: JournalState, changes: Jo
     for (const s of changes.sessions) if (listed.has(s.session)) upsertKeyedRow(editor, 'recent', LOG_HEADER, s.session, logCells(s));
   }
   editor.replace('analysis', labelledListText(analysisItems(j)));
-  if (view.reparsed) editor.replace('alerts', serializeNode(table(ALERT_HEADER, changes.allAlerts().map(alertCells)), { alignTables: false }));
+  // The block is a sentence until the first alert, then a table that grows a row per alert.
+  if (view.reparsed || (changes.alerts.length > 0 && !hasRows(editor.text, editor.span('alerts')))) editor.replace('alerts', alertsBlockText(changes.allAlerts()));
   else for (const a of changes.alerts) editor.appendTo('alerts', `\n${rowLine(ALERT_HEADER, alertCells(a))}`);
-  if (editor.has('old-log')) editor.replace('old-log', serializeNode(paragraph([text(OLD_LOG_MOVED)])));
+  // Written once (the table it replaces is not found again): wrapped like the reports' prose.
+  if (editor.has('old-log')) editor.replace('old-log', serializeNode(paragraph([wrappedText(OLD_LOG_MOVED, 0)])));
 }

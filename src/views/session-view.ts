@@ -12,7 +12,7 @@ import type { DocEditor, Span } from '../markdown/editor.js';
 import { locateBlocks, type BlockSpec, type LocatedDoc } from '../markdown/locate.js';
 import { parseMarkdownLazily } from '../markdown/lazy-parse.js';
 import type { LocatedSource, OpenedView } from '../markdown/view.js';
-import { averageCost, averageCount, costCell, costPer1k, count, durationText, percentText, ratioText, timeText, totalCostText } from './format.js';
+import { averageCost, averageCount, costCell, costPer1k, count, durationText, percentText, ratioText, timeText, totalCostCell, totalCostText } from './format.js';
 import { compactTable, rowLine, rowLines } from './tables.js';
 
 export const USAGE_HEADER = ['Call', 'Timestamp', 'Provider', 'Model', 'Input Tokens', 'Cached', 'Output Tokens', 'Reasoning', 'Total Tokens', 'Cost', 'Note'];
@@ -183,10 +183,10 @@ function modelBilling(m: ModelTotals): string {
 function breakdownTable(s: SessionState): string {
   const models = Object.values(s.by_model).sort((a, b) => (a.provider + a.model < b.provider + b.model ? -1 : 1));
   const total = parseMoney(s.totals.cost_usd);
-  const rows: DirectCell[][] = models.map((m) => [m.provider, modelBilling(m), count(m.calls), count(m.input_tokens), count(m.output_tokens), count(m.total_tokens), m.unpriced_calls === m.calls && m.calls > 0 ? 'n/a' : totalCostText(m), percentText(parseMoney(m.cost_usd), total)]);
+  const rows: DirectCell[][] = models.map((m) => [m.provider, modelBilling(m), count(m.calls), count(m.input_tokens), count(m.output_tokens), count(m.total_tokens), m.unpriced_calls === m.calls && m.calls > 0 ? 'n/a' : totalCostCell(m), percentText(parseMoney(m.cost_usd), total)]);
   const t = s.totals;
   // The TOTAL label is bold like the journal's: strong text, not literal stars.
-  rows.push([{ strong: 'TOTAL' }, '', count(t.calls), count(t.input_tokens), count(t.output_tokens), count(t.total_tokens), totalCostText(t), t.calls ? '100.0%' : 'n/a']);
+  rows.push([{ strong: 'TOTAL' }, '', count(t.calls), count(t.input_tokens), count(t.output_tokens), count(t.total_tokens), totalCostCell(t), t.calls ? '100.0%' : 'n/a']);
   return alignedTableText(BREAKDOWN_HEADER, rows, [null, null, 'right', 'right', 'right', 'right', 'right', 'right']);
 }
 

@@ -26,11 +26,11 @@ export function rowLine(header: string[], cells: Cells): string {
  * costs one serializer run instead of 10,000.
  */
 /**
- * Cell shapes the serializer leaves exactly as they are (counts, dollar amounts, the
- * tool's UTC timestamps: digits, separators, `$`), so the many distinct values of a big
+ * Cell shapes the serializer leaves exactly as they are (counts, dollar amounts and the
+ * cost cells' `<$0.0001`, the tool's UTC timestamps: digits, separators, `$`), so the many distinct values of a big
  * batch need not go through it. The rowLines property test covers these shapes.
  */
-const VERBATIM = /^(?:\$?\d[\d,]*(?:\.\d+)?|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC)$/;
+const VERBATIM = /^(?:\$?\d[\d,]*(?:\.\d+)?|<\$0\.0001|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC)$/;
 
 /** A cell the serializer writes as it is (empty, a number or time, plain text). */
 const isDirectCell = (c: string): boolean => c === '' || VERBATIM.test(c) || isPlainText(c);

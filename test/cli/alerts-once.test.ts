@@ -56,7 +56,7 @@ describe('monitor logs an alert once', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ alert: true, new: true, id: 'high_usage metric=tokens call=s:6' });
     expect((await tokj(cwd, ['monitor'])).exitCode).toBe(1);
     expect(logLines(root).map((f) => f[7])).toEqual(['high_usage metric=tokens call=s:4', 'high_usage metric=tokens call=s:6']);
-    expect(alertRows(root).map((r) => r[4])).toEqual(['50010', '90010']);
+    expect(alertRows(root).map((r) => r[4])).toEqual(['50,010 tokens (45463.6% of average)', '90,010 tokens (892.1% of average)']);
   });
 
   it('an explicit CURRENT_TOKENS is one alert until the next call', async () => {

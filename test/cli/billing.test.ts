@@ -201,9 +201,9 @@ describe('the Cost Breakdown', () => {
     const file = path.join(root, '.ai_workflow', 'monitoring', 'sessions', 's.md');
     const rows = tableIn(readMd(file), 'Cost Breakdown').slice(1);
     expect(rows.map((r) => [r[1], r[6]])).toEqual([
-      ['claude-sonnet-4-20250514 (batch 1, priority 1; tools $0.02)', '$0.03125'],
+      ['claude-sonnet-4-20250514 (batch 1, priority 1; tools $0.02)', '$0.0313'],
       ['gpt-4o', '$0.0035'],
-      ['', '$0.03475'],
+      ['', '$0.0348'],
     ]);
     const before = readFileSync(file, 'utf8');
     expect((await tokj(root, ['rebuild'])).exitCode).toBe(0);

@@ -21,7 +21,7 @@ describe('import', () => {
     expect(calls.map((c) => c.cost_usd)).toEqual(['0.01175', '1.5', '0.0081']);
     expect(calls[0]?.timestamp).toBe('2026-10-01T10:00:00.000Z');
     const journal = readMd(path.join(root, 'work_journal/token_usage.md'));
-    expect(tableIn(journal, 'Usage Summary').at(-1)?.at(-1)).toBe('$1.52');
+    expect(tableIn(journal, 'Usage Summary').at(-1)?.at(-1)).toBe('$1.5199');
     expect(tableIn(journal, 'Recent Sessions').slice(1).map((row) => row.slice(0, 3))).toEqual([
       ['old-1', '2026-10-01 10:00:00 UTC', 'completed'],
       ['old-2', '2026-10-02 10:00:00 UTC', 'completed'],

@@ -23,7 +23,7 @@ describe('monitor', () => {
     expect(readFileSync(path.join(root, 'monitoring/usage_alerts.log'), 'utf8').trim().split('\t').slice(1, 7)).toEqual(['high_usage', 's', 'gpt-4o', '12000', '3693', '1231']);
     const alerts = tableIn(readMd(path.join(root, 'work_journal/token_usage.md')), 'Alerts');
     expect(alerts).toHaveLength(2);
-    expect(alerts[1]?.slice(1, 5)).toEqual(['high_usage', 's', 'gpt-4o', '12000']);
+    expect(alerts[1]?.slice(1, 7)).toEqual(['high_usage', 's', 'gpt-4o', '12,000 tokens (974.8% of average)', '3,693 tokens', '1,231 tokens']);
   });
 
   it('the latest call is the value; window, multiplier and --json are honoured', async () => {

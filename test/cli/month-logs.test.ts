@@ -31,7 +31,7 @@ describe('month logs', () => {
       ['demo-flaky-search', '2026-11-24 09:01:53 UTC', 'failed'],
       ['after-upgrade', '2026-11-25 10:00:00 UTC', 'active'],
     ]);
-    expect(tableIn(md, 'Monthly Summary').slice(1)).toEqual([['2026-11', '3', '7', '25,902', '$0.06914', 'log/2026-11.md']]);
+    expect(tableIn(md, 'Monthly Summary').slice(1)).toEqual([['2026-11', '3', '7', '25,902', '$0.0691', 'log/2026-11.md']]);
     expect(tableIn(md, 'Recent Sessions').slice(1).map((row) => row[0])).toEqual(['demo-refactor', 'demo-flaky-search', 'after-upgrade']);
     const d = await tokj(cwd, ['doctor']);
     expect(d.exitCode, d.stdout + d.stderr).toBe(0);

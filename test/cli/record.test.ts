@@ -49,13 +49,13 @@ describe('init, record, finalize', () => {
     const session = readMd(path.join(root, 'monitoring/sessions/sess-42.md'));
     const rows = tableIn(session, 'Usage Tracking');
     expect(rows[0]).toEqual(['Call', 'Timestamp', 'Provider', 'Model', 'Input Tokens', 'Cached', 'Output Tokens', 'Reasoning', 'Total Tokens', 'Cost', 'Note']);
-    expect(rows[1]).toEqual(['1', '2026-11-24 09:00:00 UTC', 'openai', 'gpt-4o', '1,500', '0', '800', '0', '2,300', '$0.01175', '']);
+    expect(rows[1]).toEqual(['1', '2026-11-24 09:00:00 UTC', 'openai', 'gpt-4o', '1,500', '0', '800', '0', '2,300', '$0.0118', '']);
     expect(rows[2]?.[9]).toBe('$0.0081');
     expect(listIn(session, 'Session Summary')).toMatchObject({ 'Total Calls': '2', 'Total Input Tokens': '2,700', 'Total Output Tokens': '1,100', 'Total Tokens': '3,800', 'Total Cost': '$0.01985' });
     const journal = readMd(path.join(root, 'work_journal/token_usage.md'));
     const summary = tableIn(journal, 'Usage Summary');
-    expect(summary.at(-1)).toEqual(['TOTAL', '', '1', '2', '2,700', '1,100', '3,800', '1,900', '$0.01985']);
-    expect(tableIn(journal, 'Recent Sessions')[1]).toEqual(['sess-42', '2026-11-24 09:00:00 UTC', 'active', 'openai/gpt-4o +1 more', '2', '3,800', '$0.01985']);
+    expect(summary.at(-1)).toEqual(['TOTAL', '', '1', '2', '2,700', '1,100', '3,800', '1,900', '$0.0199']);
+    expect(tableIn(journal, 'Recent Sessions')[1]).toEqual(['sess-42', '2026-11-24 09:00:00 UTC', 'active', 'openai/gpt-4o +1 more', '2', '3,800', '$0.0199']);
   });
 
   it('refuses bad numbers with exit 2 and leaves every file unchanged', async () => {
@@ -150,7 +150,7 @@ describe('init, record, finalize', () => {
     expect(listIn(md, 'Session Information').Status).toBe('completed');
     expect(listIn(md, 'Session Completion')).toMatchObject({ Status: 'completed', Notes: 'Completed successfully', Duration: '5m 0s' });
     const breakdown = tableIn(md, 'Cost Breakdown');
-    expect(breakdown.slice(1).map((r) => r[6])).toEqual(['$0.0081', '$0.01175', '$0.01985']);
+    expect(breakdown.slice(1).map((r) => r[6])).toEqual(['$0.0081', '$0.0118', '$0.0199']);
     expect(listIn(md, 'Efficiency Metrics')).toMatchObject({ 'Average Input Tokens per Call': '1,350', 'Input/Output Ratio': '2.45 : 1', 'Cost per 1K Tokens': '$0.005224' });
     const again = await tokj(cwd, ['finalize']);
     expect(again.exitCode).toBe(2);

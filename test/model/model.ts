@@ -323,12 +323,30 @@ export function totalCostText(t: Totals): string {
   return t.unpriced === 0 ? base : `${base} + ${formatCount(t.unpriced)} unpriced call${t.unpriced === 1 ? '' : 's'}`;
 }
 
-/** A cost cell of a group: "n/a" when every call of it was unpriced. */
-function groupCostText(t: Totals): string {
-  return t.calls > 0 && t.unpriced === t.calls ? 'n/a' : totalCostText(t);
+/**
+ * Money in a table's cost column: four decimals, half up ("$0.0118", "$12.3400"); an amount
+ * above zero that rounds to nothing is "<$0.0001".
+ */
+export function formatUsdCell(value: Big | string): string {
+  const m = new D(value);
+  const rounded = m.round(4, 1);
+  if (rounded.eq(0) && m.gt(0)) return '<$0.0001';
+  const [int = '0', frac] = rounded.abs().toFixed(4).split('.');
+  return `${rounded.lt(0) ? '-' : ''}$${formatCount(Number(int))}.${frac}`;
 }
 
-export const costCell = (cost: string | null): string => (cost === null ? 'n/a' : formatUsd(cost));
+/** totalCostText in a table's cost column. */
+function totalCostCell(t: Totals): string {
+  const base = formatUsdCell(t.cost);
+  return t.unpriced === 0 ? base : `${base} + ${formatCount(t.unpriced)} unpriced call${t.unpriced === 1 ? '' : 's'}`;
+}
+
+/** A cost cell of a group: "n/a" when every call of it was unpriced. */
+function groupCostText(t: Totals): string {
+  return t.calls > 0 && t.unpriced === t.calls ? 'n/a' : totalCostCell(t);
+}
+
+export const costCell = (cost: string | null): string => (cost === null ? 'n/a' : formatUsdCell(cost));
 
 /** "2026-11-24T13:05:01.000Z" -> "2026-11-24 13:05:01 UTC". */
 export const timeText = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
@@ -419,7 +437,7 @@ export function expectedJournal(journal: JournalModel): ExpectedJournal {
   });
   const t = totalsOf(allCalls(journal));
   const n = journal.sessions.length;
-  summary.push(['TOTAL', '', formatCount(n), formatCount(t.calls), formatCount(t.input), formatCount(t.output), formatCount(t.total), averageCount(t.total, t.calls), totalCostText(t)]);
+  summary.push(['TOTAL', '', formatCount(n), formatCount(t.calls), formatCount(t.input), formatCount(t.output), formatCount(t.total), averageCount(t.total, t.calls), totalCostCell(t)]);
   const log = journal.sessions.map((s) => {
     const st = totalsOf(s.calls);
     return [s.id, timeText(s.started), s.status, logModelText(s), formatCount(st.calls), formatCount(st.total), groupCostText(st)];
@@ -534,7 +552,7 @@ export function expectedSession(s: SessionModel): ExpectedSession {
     const mt = totalsOf(m.calls);
     return [m.provider, breakdownModelText(m), formatCount(mt.calls), formatCount(mt.input), formatCount(mt.output), formatCount(mt.total), groupCostText(mt), percentText(mt.cost, t.cost)];
   });
-  breakdown.push(['TOTAL', '', formatCount(t.calls), formatCount(t.input), formatCount(t.output), formatCount(t.total), totalCostText(t), t.calls ? '100.0%' : 'n/a']);
+  breakdown.push(['TOTAL', '', formatCount(t.calls), formatCount(t.input), formatCount(t.output), formatCount(t.total), totalCostCell(t), t.calls ? '100.0%' : 'n/a']);
   const pricedTokens = models.reduce((sum, m) => sum + (m.calls.every((c) => c.cost !== null) ? totalsOf(m.calls).total : 0), 0);
   const priced = t.calls - t.unpriced;
   const efficiency: Items = [

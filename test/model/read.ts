@@ -67,6 +67,18 @@ export function readTable(root: Root, section: string, header: string[], markers
   return rows.filter((r) => !(markers.includes(r[0] ?? '') && r.slice(1).every((c) => c === '')));
 }
 
+/** What the Alerts section says while there is no alert: no table, this sentence. */
+export const NO_ALERTS = 'No alerts.';
+
+/** The Alerts table's rows, none while the section holds the "No alerts." sentence instead. */
+export function readAlerts(root: Root, markers: string[]): string[][] | Missing {
+  const table = readTable(root, 'Alerts', ALERT_HEADER, markers);
+  if (!(table instanceof Missing)) return table;
+  const body = sectionBody(root, 'Alerts') ?? [];
+  const sentence = body.some((n) => n.type === 'paragraph' && withoutMarkers(textOf(n), markers) === NO_ALERTS);
+  return sentence ? [] : new Missing(`no table with header ${ALERT_HEADER.join(' | ')} and no "${NO_ALERTS}" sentence in "Alerts"`);
+}
+
 /** The section's `**Label**: value` list, as [label, value] pairs. */
 export function readList(root: Root, section: string, markers: string[]): Items | Missing {
   const body = sectionBody(root, section);
@@ -118,7 +130,7 @@ export function readJournal(text: string, markers: string[]): ToolBlocks {
     'Monthly Summary table': readTable(root, 'Monthly Summary', MONTH_HEADER, markers),
     'Recent Sessions table': readTable(root, 'Recent Sessions', LOG_HEADER, markers),
     'Usage Analysis list': readList(root, 'Usage Analysis', markers),
-    'Alerts table': readTable(root, 'Alerts', ALERT_HEADER, markers),
+    'Alerts table': readAlerts(root, markers),
   };
 }
 

@@ -43,7 +43,7 @@ describe('tokj report (the built binary)', () => {
   const env = { TOKJ_NOW: '2026-11-24T09:00:00Z', TZ: 'UTC' };
 
   it('prints JSON, honouring --tz', async () => {
-    const r = await tokj(cwd, ['report', '--format', 'json', '--tz', 'Asia/Tokyo'], { env });
+    const r = await tokj(cwd, ['report', '--format', 'json', '--tz', 'Asia/Tokyo', '--period', 'daily'], { env });
     expect(r.exitCode).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.timezone).toBe('Asia/Tokyo');
@@ -52,7 +52,7 @@ describe('tokj report (the built binary)', () => {
   });
 
   it('writes the markdown report and prints its path', async () => {
-    const r = await tokj(cwd, ['report'], { env });
+    const r = await tokj(cwd, ['report', '--period', 'daily'], { env });
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toBe(path.join('.ai_workflow', 'monitoring', 'reports', 'usage_report_20261124.md'));
     expect(tableIn(readMd(path.join(cwd, r.stdout)), 'Usage by Period')).toHaveLength(3);

@@ -36,7 +36,7 @@ const DAY_25 = { period: '2026-11-25', calls: 1, input_tokens: 2000, output_toke
 const SUMMARY = { calls: 4, input_tokens: 6100, output_tokens: 1750, cache_read_tokens: 1000, cache_write_tokens: 0, reasoning_tokens: 0, total_tokens: 7850, total_cost_usd: '0.0177', unpriced_calls: 1 };
 
 async function json(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Record<string, any>> {
-  const r = await runReport(cwd, ['--format', 'json', ...args], env);
+  const r = await runReport(cwd, ['--format', 'json', '--period', 'daily', ...args], env);
   expect(r.code, r.err).toBe(0);
   return JSON.parse(r.out);
 }
@@ -47,7 +47,7 @@ describe('tokj report: totals and periods', () => {
   const cwd = journalWith({ '2026-11.jsonl': LEDGER });
 
   it('prints the documented JSON shape with exact totals, unpriced calls counted and left out of cost', async () => {
-    const r = await runReport(cwd, ['--format', 'json']);
+    const r = await runReport(cwd, ['--format', 'json', '--period', 'daily']);
     expect(r.code).toBe(0);
     expect(r.err).toContain('1 ledger line(s) were not usable');
     const j = JSON.parse(r.out);
@@ -177,7 +177,7 @@ describe('tokj report: formats', () => {
   const cwd = journalWith({ '2026-11.jsonl': LEDGER }, { 'monitoring/usage_alerts.log': ALERTS });
 
   it('writes CSV with one header row and a row per period, or per --by group', async () => {
-    const r = await runReport(cwd, ['--format', 'csv']);
+    const r = await runReport(cwd, ['--format', 'csv', '--period', 'daily']);
     expect(r.code).toBe(0);
     const rows = parseCsv(r.out);
     expect(rows[0]).toEqual(['period', 'calls', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'total_tokens', 'total_cost_usd', 'unpriced_calls']);
@@ -194,14 +194,14 @@ describe('tokj report: formats', () => {
   });
 
   it('writes YAML holding the same data as JSON', async () => {
-    const r = await runReport(cwd, ['--format', 'yaml', '--by', 'model']);
+    const r = await runReport(cwd, ['--format', 'yaml', '--by', 'model', '--period', 'daily']);
     expect(r.code).toBe(0);
     expect(YAML.parse(r.out)).toEqual(await json(cwd, ['--by', 'model']));
     expect(YAML.parse(r.out).summary.total_cost_usd).toBe('0.0177');
   });
 
   it('prints an aligned table', async () => {
-    const r = await runReport(cwd, ['--format', 'table']);
+    const r = await runReport(cwd, ['--format', 'table', '--period', 'daily']);
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
     expect(lines[0]).toBe('Usage report: daily, UTC, 2026-11-23 to 2026-11-25');
@@ -233,7 +233,7 @@ describe('tokj report: the markdown report', () => {
   let first = '';
 
   it('writes monitoring/reports/usage_report_YYYYMMDD.md and prints its path', async () => {
-    const r = await runReport(cwd, []);
+    const r = await runReport(cwd, ['--period', 'daily']);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toBe(path.join('.ai_workflow', 'monitoring', 'reports', 'usage_report_20261124.md'));
     first = readFileSync(path.join(cwd, r.out), 'utf8');
@@ -273,7 +273,7 @@ describe('tokj report: the markdown report', () => {
     expect(listIn(md, 'Efficiency Metrics')).toMatchObject({ 'Average Input Tokens per Call': '1,525', 'Cache Read Share of Input': '16.4%', 'Retried Calls': '1 ($0.0093)' });
     const charts = mermaidBlocks(md);
     expect(charts).toHaveLength(2);
-    expect(charts[0]!.split('\n')).toEqual(['xychart-beta', '    title "Cost per day (USD)"', '    x-axis ["2026-11-23", "2026-11-24", "2026-11-25"]', '    y-axis "USD"', '    bar [0.0075, 0.0093, 0.0009]']);
+    expect(charts[0]!.split('\n')).toEqual(['xychart-beta', '    title "Cost per day (USD)"', '    x-axis ["Mon 11-23", "Tue 11-24", "Wed 11-25"]', '    y-axis "USD" 0 --> 0.01', '    bar [0.0075, 0.0093, 0.0009]']);
     expect(charts[1]!.split('\n')).toEqual(['pie title Cost by model (% of total cost)', '    "claude-sonnet-4-5" : 52.54', '    "gpt-4o" : 42.37', '    "gpt-4o-mini" : 5.08']);
   });
 
@@ -281,8 +281,8 @@ describe('tokj report: the markdown report', () => {
     const md = readMd(path.join(reports, 'usage_report_20261124.md'));
     expect(tableIn(md, 'Alerts')).toEqual([
       ['Time', 'Kind', 'Session', 'Model', 'Value', 'Threshold', 'Average'],
-      ['2026-10-01 00:00:00 UTC', 'budget', 's0', 'gpt-4o', '1.2', '1.0', ''],
-      ['2026-11-24 10:01:00 UTC', 'cost_spike', 's1', 'claude-sonnet-4-5', '0.0093', '0.005', '0.0042'],
+      ['2026-10-01 00:00:00 UTC', 'budget', 's0', 'gpt-4o', '$1.2000', '$1.0000', ''],
+      ['2026-11-24 10:01:00 UTC', 'cost_spike', 's1', 'claude-sonnet-4-5', '$0.0093 (221.4% of average)', '$0.0050', '$0.0042'],
     ]);
     expect(first).toContain('## Notes');
   });

@@ -107,9 +107,10 @@ describe('big numbers', () => {
     // People read dollars and cents; the ledger keeps every digit.
     const md = readMd(path.join(root, 'monitoring/sessions/m.md'));
     expect(listIn(md, 'Session Summary')['Total Cost']).toBe('$11,119,998,988,903,159.17');
-    expect(toolTable(md, 'Usage Tracking', 'Call').slice(1).map((r) => r[9])).toEqual(['$3,000,000.00', '$2,999,997.00', '$11,119,998,982,903,153.53', '$8.64']);
+    // A cost column has four decimals in every cell.
+    expect(toolTable(md, 'Usage Tracking', 'Call').slice(1).map((r) => r[9])).toEqual(['$3,000,000.0000', '$2,999,997.0000', '$11,119,998,982,903,153.5268', '$8.6420']);
     const total = toolTable(readMd(path.join(root, 'work_journal/token_usage.md')), 'Usage Summary', 'Provider').at(-1)!;
-    expect(total[8]).toBe('$11,119,998,988,903,159.17');
+    expect(total[8]).toBe('$11,119,998,988,903,159.1687');
     expect(compareWithLedger(root)).toEqual([]);
     expect((await doctor(cwd)).exitCode).toBe(0);
   });

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { listIn, readMd, repoRoot, tableIn, tempDir } from '../helpers.js';
 import { collectFromText } from '../../src/ingest/collector.js';
 import { formatCount } from '../../src/core/money.js';
-import { compareWithLedger, doctor, ledgerCalls, tokj, totalCostText } from './support.js';
+import { compareWithLedger, doctor, ledgerCalls, tokj, totalCostCell, totalCostText } from './support.js';
 
 const fixtures = path.join(repoRoot, 'test/fixtures/responses');
 
@@ -145,7 +145,7 @@ describe('concurrency torture', () => {
     const journal = readMd(path.join(root, 'work_journal/token_usage.md'));
     const totalRow = tableIn(journal, 'Usage Summary').at(-1)!;
     expect(totalRow.slice(0, 6)).toEqual(['TOTAL', '', '10', formatCount(total), formatCount(allIn), formatCount(allOut)]);
-    expect(totalRow[8]).toBe(totalCostText(calls));
+    expect(totalRow[8]).toBe(totalCostCell(calls));
     expect(tableIn(journal, 'Recent Sessions').slice(1).map((r) => [r[0], r[4]]).sort()).toEqual(
       [['shared', '48'], ['batch', '50'], ...own.map((id) => [id, '3'])].sort(),
     );

@@ -98,10 +98,12 @@ function expectNothingTorn(root: string, before: Record<string, string>): number
   return grown;
 }
 
-describe('full disk (tmpfs, size=64k)', () => {
+describe('full disk (tmpfs, size=128k)', () => {
   // Mounted while the tests are collected, so a failed mount skips them (reason printed),
   // or in CI fails them.
-  const { mnt, tmpfs } = mountTmpfs('64k', 'the full-disk tests (tmpfs)');
+  // Room for a new journal (each file takes a 4 KiB page at least) and a few records; the
+  // tests fill what is left before the record that must fail.
+  const { mnt, tmpfs } = mountTmpfs('128k', 'the full-disk tests (tmpfs)');
   const root = mnt ? path.join(mnt, '.ai_workflow') : '';
   const skip = tmpfs.skip;
 

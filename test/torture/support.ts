@@ -12,7 +12,7 @@ import { bin, listIn, readMd, snapshotFiles, tableIn, tokj } from '../helpers.js
 import { seededRandom } from '../providers/helpers.js';
 import { parseMarkdown } from '../../src/markdown/parse.js';
 import { plainText } from '../../src/markdown/locate.js';
-import { formatCount, formatUsd } from '../../src/core/money.js';
+import { formatCount, formatUsd, formatUsdCell } from '../../src/core/money.js';
 import { diagnose } from '../../src/app/doctor.js';
 import { layoutOf } from '../../src/app/layout.js';
 
@@ -208,11 +208,14 @@ function costSum(calls: Array<Record<string, unknown>>): { priced: Big; unpriced
   return { priced, unpriced };
 }
 
-export function totalCostText(calls: Array<Record<string, unknown>>): string {
+export function totalCostText(calls: Array<Record<string, unknown>>, format: (usd: string) => string = formatUsd): string {
   const { priced, unpriced } = costSum(calls);
-  const base = formatUsd(priced.toString());
+  const base = format(priced.toString());
   return unpriced === 0 ? base : `${base} + ${formatCount(unpriced)} unpriced call${unpriced === 1 ? '' : 's'}`;
 }
+
+/** The same total in a table's cost column (four decimals: formatUsdCell). */
+export const totalCostCell = (calls: Array<Record<string, unknown>>): string => totalCostText(calls, formatUsdCell);
 
 export function sumTokens(calls: Array<Record<string, unknown>>, field: string): number {
   return calls.reduce((s, c) => s + (c[field] as number), 0);
@@ -290,7 +293,7 @@ export function compareWithLedger(root: string): string[] {
     const total = toolTable(journal, 'Usage Summary', 'Provider').at(-1) ?? [];
     const want = ['TOTAL', '', formatCount(sessions.size), formatCount(allCalls.length), formatCount(sumTokens(allCalls, 'input_tokens')), formatCount(sumTokens(allCalls, 'output_tokens'))];
     if (JSON.stringify(total.slice(0, 6)) !== JSON.stringify(want)) problems.push(`journal TOTAL row ${JSON.stringify(total.slice(0, 6))} != ${JSON.stringify(want)}`);
-    if (total[8] !== totalCostText(allCalls)) problems.push(`journal TOTAL cost ${total[8]} != ${totalCostText(allCalls)}`);
+    if (total[8] !== totalCostCell(allCalls)) problems.push(`journal TOTAL cost ${total[8]} != ${totalCostCell(allCalls)}`);
     const recent = toolTable(journal, 'Recent Sessions', 'Session').slice(1);
     if (recent.length !== Math.min(sessions.size, 20)) problems.push(`Recent Sessions has ${recent.length} rows for ${sessions.size} sessions`);
     // Every session is a row of its month's log.
