@@ -29,6 +29,8 @@ describe('checkMetafile on made-up builds', () => {
     ['micromark-core-commonmark', 'node_modules/micromark-core-commonmark/lib/list.js'],
     ['micromark-extension-gfm-table', 'node_modules/micromark-extension-gfm-table/lib/syntax.js'],
     ['mdast-util-from-markdown', 'node_modules/mdast-util-from-markdown/lib/index.js'],
+    ['remark-parse', 'node_modules/remark-parse/lib/index.js'],
+    ['remark-gfm', 'node_modules/remark-gfm/lib/index.js'],
     ['yaml', 'node_modules/yaml/dist/index.js'],
     ['csv-stringify', 'node_modules/csv-stringify/dist/cjs/sync.cjs'],
     ['csv', 'node_modules/csv/dist/cjs/index.cjs'],
