@@ -11,6 +11,9 @@ export const RECORD_PATH_FORBIDDEN = [
   // The markdown parser is about half the code: it is dist/parse.cjs, loaded only when a
   // view must be parsed. (micromark-util-* helpers are fine: the serializer uses them.)
   { packages: ['micromark', 'micromark-core-commonmark', 'micromark-extension-*', 'micromark-factory-*', 'mdast-util-from-markdown', 'remark-parse'], why: 'the markdown parser belongs in dist/parse.cjs' },
+  // remark-gfm registers the GFM parser extension along with the serializer's: the record
+  // path serializes through src/markdown/remark-gfm-to-markdown.ts, the serializing half only.
+  { packages: ['remark-gfm'], why: 'it brings the GFM parser; serialize with src/markdown/remark-gfm-to-markdown.ts' },
   { packages: ['yaml'], why: 'YAML output (report --format yaml) belongs in dist/full.cjs' },
   { packages: ['csv-stringify', 'csv'], why: 'CSV output (report --format csv) belongs in dist/full.cjs' },
   { packages: ['tiktoken'], why: 'tiktoken (WASM) loads only where tokens are counted (count, --estimate)' },

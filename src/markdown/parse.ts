@@ -1,13 +1,15 @@
 /**
- * Markdown -> mdast with GitHub Flavored Markdown, the layers remark-parse and remark-gfm
- * use (micromark-extension-gfm, mdast-util-gfm, mdast-util-gfm-table), called directly.
- * Loaded lazily (see lazy-parse.ts): the record path never parses when views are current.
+ * Markdown -> mdast with GitHub Flavored Markdown through remark's processor (unified +
+ * remark-parse + remark-gfm), frozen once. Loaded lazily (see lazy-parse.ts): it is the
+ * separate bundle dist/parse.cjs, and the record path never parses when views are current.
  */
-import { fromMarkdown } from 'mdast-util-from-markdown';
-import { gfm } from 'micromark-extension-gfm';
-import { gfmFromMarkdown } from 'mdast-util-gfm';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
 import type { Root } from 'mdast';
 
+const processor = unified().use(remarkParse).use(remarkGfm).freeze();
+
 export function parseMarkdown(text: string): Root {
-  return fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  return processor.parse(text);
 }

@@ -29,6 +29,8 @@ describe('checkMetafile on made-up builds', () => {
     ['micromark-core-commonmark', 'node_modules/micromark-core-commonmark/lib/list.js'],
     ['micromark-extension-gfm-table', 'node_modules/micromark-extension-gfm-table/lib/syntax.js'],
     ['mdast-util-from-markdown', 'node_modules/mdast-util-from-markdown/lib/index.js'],
+    ['remark-parse', 'node_modules/remark-parse/lib/index.js'],
+    ['remark-gfm', 'node_modules/remark-gfm/lib/index.js'],
     ['yaml', 'node_modules/yaml/dist/index.js'],
     ['csv-stringify', 'node_modules/csv-stringify/dist/cjs/sync.cjs'],
     ['csv', 'node_modules/csv/dist/cjs/index.cjs'],
@@ -78,10 +80,14 @@ describe('the real build', () => {
     const inputs = Object.keys(tokj.inputs ?? {});
     expect(inputs).toEqual(expect.arrayContaining(['src/cli/entry.ts', 'src/cli/record.ts']));
     expect(inputs.some((i) => i.includes('node_modules/micromark/'))).toBe(false);
+    // it serializes through remark's processor: remark-stringify, without remark-gfm
+    expect(inputs).toEqual(expect.arrayContaining(['src/markdown/remark-gfm-to-markdown.ts', 'node_modules/remark-stringify/lib/index.js', 'node_modules/unified/lib/index.js']));
+    expect(inputs.some((i) => i.includes('node_modules/remark-gfm/'))).toBe(false);
     for (const m of Object.values(metafiles)) expect(checkMetafile(m)).toEqual([]);
     // the parser is there, in its own bundle
     const parse = Object.entries(metafiles['parse.cjs']!.outputs).find(([name]) => name.endsWith('parse.cjs'))![1];
     expect(Object.keys(parse.inputs ?? {}).some((i) => i.includes('node_modules/micromark/'))).toBe(true);
+    expect(Object.keys(parse.inputs ?? {})).toEqual(expect.arrayContaining(['node_modules/remark-parse/lib/index.js', 'node_modules/remark-gfm/lib/index.js']));
   });
 
   it('is refused once tokj.cjs contains a forbidden package', () => {
