@@ -5,7 +5,7 @@
  */
 import type { Folded } from '../core/fold.js';
 import type { CallRecord, LedgerEntry } from '../ledger/record.js';
-import type { Alert } from './alerts.js';
+import type { Alert } from '../core/alert.js';
 import type { KeyedEntry } from './replay.js';
 
 export class TxnChanges {

@@ -17,7 +17,7 @@ import { wrappedText } from '../markdown/wrap.js';
 import type { OpenedView } from '../markdown/view.js';
 import { averageCount, count, percentText, timeText, totalCostCell, totalCostText } from './format.js';
 import { replaceKeyedTable, rowLine, upsertKeyedRow, type Cells } from './tables.js';
-import type { Alert } from '../app/alerts.js';
+import type { Alert } from '../core/alert.js';
 import { ALERT_HEADER, alertCells, alertsBlockText, NO_ALERTS } from './alert-cells.js';
 
 export const SUMMARY_HEADER = ['Provider', 'Model', 'Sessions', 'Calls', 'Input Tokens', 'Output Tokens', 'Total Tokens', 'Avg Tokens/Call', 'Cost'];
