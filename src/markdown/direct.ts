@@ -5,7 +5,7 @@
  * serializer's generic escaping costs a millisecond per block, string joins microseconds.
  * A property test checks both paths give the same bytes (test/unit/direct.test.ts).
  */
-import type { AlignType } from 'mdast';
+import type { AlignType, PhrasingContent } from 'mdast';
 import { markdownTable } from 'markdown-table';
 import { heading, labelledList, strong, table } from './build.js';
 import { serializeNode } from './serialize.js';
@@ -36,10 +36,20 @@ export function headingText(depth: 1 | 2 | 3, title: string): string {
   return isPlainText(title) ? `${'#'.repeat(depth)} ${title}` : serializeNode(heading(depth, title));
 }
 
-/** A table cell: text, or text in bold (a TOTAL row's label). */
-export type DirectCell = string | { strong: string };
+/** A table cell: text, text in bold (a TOTAL row's label), or a relative link whose text is its path. */
+export type DirectCell = string | { strong: string } | { link: string };
 
-const cellText = (c: DirectCell): string => (typeof c === 'string' ? c : c.strong);
+const cellText = (c: DirectCell): string => (typeof c === 'string' ? c : 'strong' in c ? c.strong : c.link);
+
+/** A relative path the serializer writes as it is, as link text and as destination: `log/2026-12.md`. */
+const SAFE_PATH = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;
+
+/** The phrasing a cell is (what the serializer gets when a cell is not plain). */
+const cellPhrasing = (c: DirectCell): string | PhrasingContent[] =>
+  typeof c === 'string' ? c : 'strong' in c ? [strong(c.strong)] : [{ type: 'link', url: c.link, children: [{ type: 'text', value: c.link }] }];
+
+/** A cell as markdown, when cellText is plain: a path without a scheme is written `[path](path)`, as the serializer does. */
+const cellMarkdown = (c: DirectCell): string => (typeof c === 'string' ? c : 'strong' in c ? `**${c.strong}**` : `[${c.link}](${c.link})`);
 
 /** A cell the serializer writes as it is: plain text, or a cost column's "<$0.0001" (a `<` before `$` starts no HTML). */
 const isDirectCell = (text: string): boolean => text === '' || text === '<$0.0001' || isPlainText(text);
@@ -55,11 +65,11 @@ export function compactHeaderText(header: string[], align?: AlignType[]): string
 
 /** Serializes a small table with padded, aligned columns (the serializer's tablePipeAlign). */
 export function alignedTableText(header: string[], rows: DirectCell[][], align: AlignType[]): string {
-  const plain = [header, ...rows].every((row) => row.every((c) => isDirectCell(cellText(c))));
+  const plain = [header, ...rows].every((row) => row.every((c) => (typeof c === 'object' && 'link' in c ? SAFE_PATH.test(c.link) : isDirectCell(cellText(c)))));
   if (!plain) {
-    const node = table(header, rows.map((row) => row.map((c) => (typeof c === 'string' ? c : [strong(c.strong)]))), align);
+    const node = table(header, rows.map((row) => row.map(cellPhrasing)), align);
     return serializeNode(node);
   }
-  const matrix = [header, ...rows.map((row) => row.map((c) => (typeof c === 'string' ? c : `**${c.strong}**`)))];
+  const matrix = [header, ...rows.map((row) => row.map(cellMarkdown))];
   return markdownTable(matrix, { align: alignCodes(align), alignDelimiters: true, padding: true });
 }

@@ -67,14 +67,15 @@ function summaryTable(j: JournalState): string {
 export const monthLogLink = (month: string): string => `log/${month}.md`;
 
 function monthsTable(j: JournalState): string {
-  const rows: Array<Array<string | PhrasingContent[]>> = Object.keys(j.months)
+  const rows: DirectCell[][] = Object.keys(j.months)
     .sort()
     .reverse()
     .map((month) => {
       const m = j.months[month]!;
-      return [month, count(m.sessions), count(m.calls), count(m.total_tokens), m.calls > 0 && m.unpriced_calls === m.calls ? 'n/a' : totalCostCell(m), [{ type: 'link', url: monthLogLink(month), children: [text(monthLogLink(month))] }]];
+      return [month, count(m.sessions), count(m.calls), count(m.total_tokens), m.calls > 0 && m.unpriced_calls === m.calls ? 'n/a' : totalCostCell(m), { link: monthLogLink(month) }];
     });
-  return serializeNode(table(MONTH_HEADER, rows, [null, 'right', 'right', 'right', 'right', null]));
+  // Written directly (no serializer run): the main journal is rewritten on every record.
+  return alignedTableText(MONTH_HEADER, rows, [null, 'right', 'right', 'right', 'right', null]);
 }
 
 export function logCells(s: SessionState): Cells {

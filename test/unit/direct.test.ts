@@ -31,14 +31,16 @@ describe('direct rendering equals the serializer', () => {
     );
   });
 
-  it('aligned tables with a bold cell (property)', () => {
+  it('aligned tables with a bold cell and a link cell (property)', () => {
     const alignArb = fc.constantFrom<AlignType>(null, 'left', 'right', 'center');
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 5 }), fc.array(fc.array(fc.oneof(anyText, safeText, fc.constantFrom('<$0.0001', '$0.0118', '$1,234.5000')), { minLength: 5, maxLength: 5 }), { maxLength: 4 }), fc.array(alignArb, { minLength: 5, maxLength: 5 }), fc.boolean(), (width, body, align, bold) => {
+      fc.property(fc.integer({ min: 1, max: 5 }), fc.array(fc.array(fc.oneof(anyText, safeText, fc.constantFrom('<$0.0001', '$0.0118', '$1,234.5000')), { minLength: 5, maxLength: 5 }), { maxLength: 4 }), fc.array(alignArb, { minLength: 5, maxLength: 5 }), fc.boolean(), fc.option(fc.oneof(safeText, anyText, fc.constantFrom('log/2026-12.md', 'https://x.example/a'))), (width, body, align, bold, link) => {
         const header = ['Provider', 'Model', 'Calls', 'Cost', 'Share'].slice(0, width);
         const rows: DirectCell[][] = body.map((r) => r.slice(0, width));
         if (bold && rows.length > 0) rows[rows.length - 1]![0] = { strong: 'TOTAL' };
-        const node = table(header, rows.map((r) => r.map((c) => (typeof c === 'string' ? c : [strong(c.strong)]))), align.slice(0, width));
+        if (link !== null && link !== '' && rows.length > 0) rows[0]![width - 1] = { link };
+        const phrasing = (c: DirectCell) => (typeof c === 'string' ? c : 'strong' in c ? [strong(c.strong)] : [{ type: 'link' as const, url: c.link, children: [{ type: 'text' as const, value: c.link }] }]);
+        const node = table(header, rows.map((r) => r.map(phrasing)), align.slice(0, width));
         expect(alignedTableText(header, rows, align.slice(0, width))).toBe(serializeNode(node));
       }),
       { numRuns: 3000 },
