@@ -42,7 +42,7 @@ export type DirectCell = string | { strong: string } | { link: string };
 const cellText = (c: DirectCell): string => (typeof c === 'string' ? c : 'strong' in c ? c.strong : c.link);
 
 /** A relative path the serializer writes as it is, as link text and as destination: `log/2026-12.md`. */
-const SAFE_PATH = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;
+const SAFE_PATH = /^[A-Za-z0-9][A-Za-z0-9.-]*(?:\/[A-Za-z0-9][A-Za-z0-9.-]*)*$/;
 
 /** The phrasing a cell is (what the serializer gets when a cell is not plain). */
 const cellPhrasing = (c: DirectCell): string | PhrasingContent[] =>
