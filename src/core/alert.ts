@@ -15,3 +15,6 @@ export interface Alert {
   id: string;
   message: string;
 }
+
+/** The fields of an alert line as the log holds them, whatever tokj wrote it (kind as text; no id before alerts had one). */
+export type AlertLine = Omit<Alert, 'kind' | 'id' | 'message'> & { kind: string; id?: string };

@@ -1,4 +1,5 @@
 /** The report's options once checked, and the data every renderer works from. */
+import type { AlertLine } from '../core/alert.js';
 import type { Totals } from '../core/totals.js';
 import type { TokenField } from '../ledger/record.js';
 import type { PeriodKind, WeekStart } from './calendar.js';
@@ -59,17 +60,8 @@ export interface SessionRow extends Group {
   last: string;
 }
 
-export interface Alert {
-  time: string;
-  kind: string;
-  session: string;
-  model: string;
-  value: string;
-  threshold: string;
-  average: string;
-  /** The identity logged with it (absent on older lines). */
-  id?: string;
-}
+/** An alert line of monitoring/usage_alerts.log, as a report reads it. */
+export type Alert = AlertLine;
 
 export interface Suggestion {
   kind: 'cheaper-model' | 'heavy-operation' | 'prompt-caching' | 'retries';

@@ -11,24 +11,15 @@ import { formatCount, formatUsdCell } from '../core/money.js';
 import { table } from '../markdown/build.js';
 import { serializeNode } from '../markdown/serialize.js';
 import { percentText, timeText } from './format.js';
+import type { AlertLine } from '../core/alert.js';
 
 export const ALERT_HEADER = ['Time', 'Kind', 'Session', 'Model', 'Value', 'Threshold', 'Average'];
 
 /** What the Alerts block says while there is no alert (locate.ts finds it by this text). */
 export const NO_ALERTS = 'No alerts.';
 
-/** The fields of a logged alert the cells are made of (app/alerts.ts, report/types.ts). */
-export interface AlertFields {
-  time: string;
-  kind: string;
-  session: string;
-  model: string;
-  value: string;
-  threshold: string;
-  average: string;
-  /** The alert's identity; names the metric of a high-usage alert ("metric=cost"). */
-  id?: string;
-}
+/** The fields of a logged alert the cells are made of. */
+export type AlertFields = AlertLine;
 
 const DECIMAL = /^\d+(?:\.\d+)?$/;
 
