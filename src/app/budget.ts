@@ -10,6 +10,8 @@ import { listSegments, scanLedger } from '../ledger/store.js';
 import { dateLabel, monthLabel } from '../report/calendar.js';
 import { ZoneDays } from '../report/zone.js';
 import type { Alert } from './alerts.js';
+import type { JournalConfig } from './config.js';
+import { settingValue } from './settings.js';
 
 export type BudgetScope = 'session' | 'day' | 'month';
 
@@ -84,6 +86,33 @@ export function periodSpend(ledgerDir: string, period: 'day' | 'month', now: Dat
 export function periodBudget(ledgerDir: string, period: 'day' | 'month', limit: string, now: Date, timeZone: string | undefined, warnPercent: number): BudgetStatus {
   const { label, spent } = periodSpend(ledgerDir, period, now, timeZone);
   return status(period, label, spent, new Big(limit), warnPercent);
+}
+
+/**
+ * The budgets that apply now, as record's checks, `budget check` and `status` all see them:
+ * the session's own (when it has one and `session` is given), then the configured daily and
+ * monthly ones, in the configured time zone. `only` keeps one scope.
+ */
+export function budgetsInForce(ledgerDir: string, session: SessionState | null, config: JournalConfig, now: Date, only?: BudgetScope): BudgetStatus[] {
+  const warn = Number(settingValue(config.settings, 'budget.warn_percent'));
+  const tz = settingValue(config.settings, 'report.timezone') || undefined;
+  const budgets: BudgetStatus[] = [];
+  const own = session && (only === undefined || only === 'session') ? sessionBudget(session, warn) : null;
+  if (own) budgets.push(own);
+  for (const period of ['day', 'month'] as const) {
+    if (only !== undefined && only !== period) continue;
+    const limit = settingValue(config.settings, periodBudgetKey(period));
+    if (limit !== '') budgets.push(periodBudget(ledgerDir, period, limit, now, tz, warn));
+  }
+  return budgets;
+}
+
+/** The config setting of a day's or a month's budget. */
+export const periodBudgetKey = (period: 'day' | 'month'): 'budget.daily' | 'budget.monthly' => (period === 'day' ? 'budget.daily' : 'budget.monthly');
+
+/** A budget as `budget check --json` and `status --json` print it (exact decimals as strings). */
+export function budgetJson(b: BudgetStatus): { scope: BudgetScope; label: string; spent_usd: string; limit_usd: string; percent: string; state: BudgetStatus['state'] } {
+  return { scope: b.scope, label: b.label, spent_usd: b.spent.toString(), limit_usd: b.limit.toString(), percent: b.percent.toFixed(1), state: b.state };
 }
 
 export function budgetMessage(b: BudgetStatus): string {

@@ -1,13 +1,17 @@
 /**
  * Rolling-average anomaly checks over the ledger (read from its end, so the cost does not
- * grow with history) and alert messages in the reference wording.
+ * grow with history), alert messages in the reference wording, and the `tokj monitor` flow.
  */
 import Big from 'big.js';
 import { checkAnomaly, type AnomalyVerdict, type Metric } from '../core/anomaly.js';
 import { formatCount, formatUsd } from '../core/money.js';
 import type { CallRecord } from '../ledger/record.js';
 import { readBackwards } from '../ledger/tail.js';
+import { EXIT, TokjError, usageError } from '../core/errors.js';
 import { plural } from '../views/format.js';
+import { claimOnAlert, logAlertOnce, type Alert, type Logged } from './alerts.js';
+import type { JournalAccess } from './journal-access.js';
+import { JournalTxn } from './txn.js';
 
 export type SameKey = 'model' | 'agent' | 'operation';
 
@@ -86,4 +90,79 @@ export function verdictMessage(verdict: AnomalyVerdict, metric: Metric, unit: 'c
   const detail = `${m.toFixed(1)}x threshold ${plain(verdict.threshold, metric)} = ${m.toString()} x rolling average ${plain(verdict.average, metric)} of ${plural(verdict.samples, unit)}`;
   if (verdict.kind === 'alert') return `HIGH USAGE ALERT: ${formatMetric(verdict.value, metric)} (${detail})`;
   return `OK: ${formatMetric(verdict.value, metric)} is within the ${detail}`;
+}
+
+export interface MonitorRequest {
+  /** A value to test instead of the latest call or session. */
+  value?: Big | undefined;
+  /** Only this session's calls (--by call), or this session (--by session; default the latest). */
+  session?: string | undefined;
+  by: 'call' | 'session';
+  same?: SameKey | undefined;
+  metric: Metric;
+  window: number;
+  multiplier: Big;
+  minSamples: number;
+  /** An --on-alert command waits: claim its one run for this alert. */
+  onAlert: boolean;
+}
+
+export interface MonitorResult {
+  verdict: AnomalyVerdict;
+  message: string;
+  /** The alert, when the verdict is one, and whether this run logged it first. */
+  alert: Alert | null;
+  logged: Logged | null;
+  /** This run is the one to run --on-alert for this alert. */
+  runHook: boolean;
+}
+
+/**
+ * `tokj monitor`: the latest call (or session, or a given value) against the rolling average
+ * of earlier ones; an alert is logged once, by whichever of monitor and record's alert.auto
+ * finds it first (alerts.ts). Under the journal's lock, like every reader that logs.
+ */
+export async function monitorUsage(journal: JournalAccess, request: MonitorRequest): Promise<MonitorResult> {
+  const { metric, window, multiplier, minSamples, value } = request;
+  const unit = request.by;
+  return JournalTxn.run(journal, (txn) => {
+    let verdict: AnomalyVerdict;
+    let session = request.session ?? '';
+    let model = '';
+    let id: string;
+    if (request.by === 'session') {
+      const latestId = request.session ?? txn.journal.recent.at(-1)?.[1];
+      if (latestId === undefined) throw new TokjError('no sessions recorded yet; nothing to monitor', EXIT.ok, 'empty');
+      const latest = txn.session(latestId);
+      if (!latest) throw usageError(`no session ${latestId} in this journal`, 'no_session');
+      const of = (s: { totals: { total_tokens: number; cost_usd: string } }): Big => (metric === 'cost' ? new Big(s.totals.cost_usd) : new Big(s.totals.total_tokens));
+      verdict = checkAnomaly(value ?? of(latest), txn.sessionsBefore(latestId, window).map(of), multiplier, minSamples, window);
+      session = latestId;
+      model = latest.model ?? '';
+      id = sessionAlertId(metric, latestId, value);
+    } else {
+      const check = checkLatestCall(journal.layout.ledgerDir, { ...(value ? { current: value } : {}), ...(request.session ? { session: request.session } : {}), ...(request.same ? { same: request.same } : {}), window, multiplier, minSamples, metric });
+      verdict = check.verdict;
+      session = check.latest?.session ?? session;
+      model = check.latest?.model ?? '';
+      id = callAlertId(metric, check.latest, value);
+    }
+    const message = verdictMessage(verdict, metric, unit);
+    if (verdict.kind !== 'alert') return { verdict, message, alert: null, logged: null, runHook: false };
+    const alert: Alert = {
+      time: journal.now().toISOString(),
+      kind: 'high_usage',
+      id,
+      session,
+      model,
+      value: verdict.value.toString(),
+      threshold: verdict.threshold.round(6).toString(),
+      average: verdict.average.round(6).toString(),
+      message,
+    };
+    const logged = logAlertOnce(txn, alert);
+    // Once per alert, whoever logged it: a script running monitor after every call (or on a
+    // timer) is paged once per spike.
+    return { verdict, message, alert, logged, runHook: request.onAlert && claimOnAlert(journal.layout, alert.id) };
+  });
 }

@@ -8,7 +8,7 @@ import Big from 'big.js';
 import type { Metric } from '../core/anomaly.js';
 import type { SessionState } from '../core/session-state.js';
 import type { CallRecord } from '../ledger/record.js';
-import { budgetAlert, periodBudget, sessionBudget, type BudgetStatus } from './budget.js';
+import { budgetAlert, budgetsInForce } from './budget.js';
 import type { JournalConfig } from './config.js';
 import { callAlertId, checkLatestCall, verdictMessage } from './monitor.js';
 import { settingValue } from './settings.js';
@@ -46,15 +46,7 @@ export function afterRecord(txn: JournalTxn, s: SessionState, recorded: CallReco
       result.messages.push(logged.new ? message : `${message} (already logged at ${logged.time})`);
     }
   }
-  const warn = Number(settingValue(config.settings, 'budget.warn_percent'));
-  const tz = settingValue(config.settings, 'report.timezone') || undefined;
-  const budgets: BudgetStatus[] = [];
-  const session = sessionBudget(s, warn);
-  if (session) budgets.push(session);
-  for (const [period, key] of [['day', 'budget.daily'], ['month', 'budget.monthly']] as const) {
-    const limit = settingValue(config.settings, key);
-    if (limit !== '') budgets.push(periodBudget(txn.ctx.layout.ledgerDir, period, limit, now, tz, warn));
-  }
+  const budgets = budgetsInForce(txn.ctx.layout.ledgerDir, s, config, now);
   for (const b of budgets) {
     if (b.state === 'exceeded') result.overBudget = true;
     const alert = budgetAlert(b, alertBase);

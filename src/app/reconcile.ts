@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { rejectedInput, usageError } from '../core/errors.js';
 import { fetchPages } from '../io/admin-api.js';
-import { writeNewFile } from '../io/new-file.js';
+import { stampedNames, writeNewFile } from '../io/new-file.js';
 import { dateLabel, parseDateLabel } from '../report/calendar.js';
 import { readLedger } from '../report/read-ledger.js';
 import { compare, PROVISIONAL_DAYS, utcDayOf } from '../reconcile/compare.js';
@@ -181,16 +181,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
   };
 }
 
-const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
-
 /** monitoring/reconciliations/reconciliation_YYYYMMDD.md (UTC), then _HHMMSS, then _2 …: never replacing one. */
 export function writeReconciliation(layout: Layout, text: string, now: Date): string {
-  const day = `${pad(now.getUTCFullYear(), 4)}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())}`;
-  const time = `${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}${pad(now.getUTCSeconds())}`;
-  const names = (function* () {
-    yield `reconciliation_${day}.md`;
-    yield `reconciliation_${day}_${time}.md`;
-    for (let i = 2; ; i++) yield `reconciliation_${day}_${time}_${i}.md`;
-  })();
-  return writeNewFile(layout.root, path.relative(layout.root, layout.reconciliationsDir).split(path.sep), names, text);
+  return writeNewFile(layout.root, path.relative(layout.root, layout.reconciliationsDir).split(path.sep), stampedNames('reconciliation', now), text);
 }

@@ -4,12 +4,30 @@
  * memory; with --tee the bytes are copied to standard output unchanged as they arrive.
  */
 import { createReadStream } from 'node:fs';
-import { rejectedInput, usageError } from '../core/errors.js';
+import { usageError } from '../core/errors.js';
 import { createCollector } from '../ingest/collector.js';
 import type { CallOutcome } from '../providers/types.js';
-import { ioError } from '../io/fs.js';
-import { acceptOutcomes, recordCollected, type CollectOptions } from './collect-shared.js';
+import { recordOutcomes, withCollectOptions, type CollectOptions } from './collect.js';
 import type { Ctx } from './context.js';
+import { unreadableInput } from './input.js';
+import { examples, type TokjCommand } from './program.js';
+
+export function register(program: TokjCommand, ctx: Ctx): void {
+  withCollectOptions(program.command('auto-collect').argument('[files...]', 'response files (default: standard input)'))
+    .description('record the usage in raw provider responses: JSON, JSON Lines, SSE and JSON-array streams')
+    .option('--tee', 'copy the input to standard output unchanged, as it arrives (messages go to stderr)')
+    .addHelpText(
+      'after',
+      examples(
+        'curl -sS https://api.openai.com/v1/chat/completions … | tokj auto-collect',
+        'curl -sN …/v1/messages -d \'{"stream":true,…}\' | tokj auto-collect --tee | ./render-stream',
+        'tokj auto-collect responses/*.json --skip-invalid',
+        'tokj auto-collect --dry-run < response.json',
+      ),
+    )
+    .option('--enforce', 'exit 1 when these calls leave a budget exceeded (or, with alert.auto, fire an anomaly alert)')
+    .action((files: string[], options: CollectOptions) => autoCollect(files, options, ctx));
+}
 
 async function collectStream(stream: NodeJS.ReadableStream, options: CollectOptions, tee: ((chunk: Buffer) => Promise<void>) | null): Promise<CallOutcome[]> {
   const collector = createCollector({ ...(options.provider ? { provider: options.provider } : {}), ...(options.model ? { model: options.model } : {}) });
@@ -21,24 +39,8 @@ async function collectStream(stream: NodeJS.ReadableStream, options: CollectOpti
   return collector.end();
 }
 
-/**
- * Writes to stdout respecting back-pressure, so --tee never buffers a whole stream. When
- * the reader goes away (EPIPE: `| head`), teeing stops and collecting goes on.
- */
-function stdoutTee(): (chunk: Buffer) => Promise<void> {
-  let closed = false;
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') closed = true;
-  });
-  return (chunk) =>
-    new Promise((resolve) => {
-      if (closed || process.stdout.write(chunk)) resolve();
-      else process.stdout.once('drain', resolve).once('error', () => resolve());
-    });
-}
-
 export async function autoCollect(files: string[], options: CollectOptions, ctx: Ctx): Promise<number> {
-  const tee = options.tee ? stdoutTee() : null;
+  const tee = options.tee ? ctx.outRaw : null;
   const outcomes: CallOutcome[] = [];
   // Nothing piped in and no files: reading the terminal would wait, silently, for a paste.
   // (An explicit `-` still reads it: that is asking to paste.)
@@ -59,14 +61,13 @@ export async function autoCollect(files: string[], options: CollectOptions, ctx:
       try {
         found = await collectStream(createReadStream(file), options, tee);
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') throw rejectedInput(`cannot read ${file}: ${code}; nothing was recorded`, 'unreadable');
-        throw ioError(error, file);
+        throw unreadableInput(error, file);
       }
       // Each file is its own input: number its calls after the ones before it.
       const offset = outcomes.length;
       for (const o of found) outcomes.push({ ...o, index: o.index + offset });
     }
   }
-  return recordCollected(acceptOutcomes(outcomes, options, ctx), options, ctx);
+  // With --tee standard output carries the provider's bytes: reports go to stderr.
+  return recordOutcomes(outcomes, options, ctx, options.tee ? ctx.err : ctx.out);
 }

@@ -5,13 +5,10 @@
  * or earlier check logged it yet: once, whoever sees it first (alerts.ts).
  */
 import { EXIT, usageError } from '../core/errors.js';
-import { readConfig } from '../app/config.js';
-import { logAlertOnce } from '../app/alerts.js';
-import { budgetAlert, budgetMessage, periodBudget, sessionBudget, type BudgetStatus } from '../app/budget.js';
-import { resolveSession } from '../app/record.js';
-import { settingValue } from '../app/settings.js';
-import { JournalTxn } from '../app/txn.js';
-import { existingLayout, txnContext, type Ctx, type DirOption } from './context.js';
+import { budgetJson, budgetMessage } from '../app/budget.js';
+import { checkBudgets } from '../app/budget-check.js';
+import { existingLayout, journalAccess, type Ctx, type DirOption } from './context.js';
+import { examples, withDir, type TokjCommand } from './program.js';
 
 export interface BudgetOptions extends DirOption {
   session?: string;
@@ -20,45 +17,26 @@ export interface BudgetOptions extends DirOption {
   json?: boolean;
 }
 
+export function register(program: TokjCommand, ctx: Ctx): void {
+  const budget = program.command('budget').description('session, daily and monthly budgets');
+  withDir(budget.command('check'))
+    .description('exit 0 under budget, 1 over; a budget in warning or exceeded is logged as an alert once')
+    .option('--session <id>', 'session (default: $TOKJ_SESSION, else the only active session)')
+    .option('--period <period>', 'session, day or month (default: every budget that applies)')
+    .option('-q, --quiet', 'print nothing; only the exit code')
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples('tokj budget check', 'while tokj budget check --quiet; do ./agent-step.sh; done', 'tokj budget check --period month --json'))
+    .action((options: BudgetOptions) => budgetCheck(options, ctx));
+}
+
 export async function budgetCheck(options: BudgetOptions, ctx: Ctx): Promise<number> {
   const period = options.period;
-  if (period !== undefined && !['session', 'day', 'month'].includes(period)) throw usageError('--period takes session, day or month', 'bad_flag');
+  if (period !== undefined && period !== 'session' && period !== 'day' && period !== 'month') throw usageError('--period takes session, day or month', 'bad_flag');
   const layout = existingLayout(ctx, options);
-  const config = await readConfig(layout);
-  const warn = Number(settingValue(config.settings, 'budget.warn_percent'));
-  const tz = settingValue(config.settings, 'report.timezone') || undefined;
-  const statuses: BudgetStatus[] = [];
-  await JournalTxn.run(txnContext(ctx, layout), (txn) => {
-    if (period === undefined || period === 'session') {
-      const wantSession = period === 'session' || options.session !== undefined || ctx.env.TOKJ_SESSION || txn.journal.active_sessions.length === 1;
-      if (wantSession) {
-        const s = resolveSession(txn, options.session, ctx.env);
-        const b = sessionBudget(s, warn);
-        if (b) {
-          statuses.push(b);
-          const alert = budgetAlert(b, { time: ctx.now().toISOString(), session: s.session, model: s.model ?? '' });
-          if (alert) logAlertOnce(txn, alert);
-        } else if (period === 'session') throw usageError(`session ${s.session} has no budget (start sessions with tokj init --budget USD)`, 'no_budget');
-      }
-    }
-    for (const p of ['day', 'month'] as const) {
-      if (period !== undefined && period !== p) continue;
-      const limit = settingValue(config.settings, p === 'day' ? 'budget.daily' : 'budget.monthly');
-      if (limit === '') {
-        if (period === p) throw usageError(`no ${p === 'day' ? 'daily' : 'monthly'} budget is set: tokj config set budget.${p === 'day' ? 'daily' : 'monthly'} 25`, 'no_budget');
-        continue;
-      }
-      const b = periodBudget(layout.ledgerDir, p, limit, ctx.now(), tz, warn);
-      statuses.push(b);
-      // A day's or month's budget is no one session's.
-      const alert = budgetAlert(b, { time: ctx.now().toISOString(), session: '', model: '' });
-      if (alert) logAlertOnce(txn, alert);
-    }
-  });
-  if (statuses.length === 0) throw usageError('no budget to check: set one with tokj init --budget USD, or tokj config set budget.daily|budget.monthly USD', 'no_budget');
+  const statuses = await checkBudgets(journalAccess(ctx, layout), { session: options.session, period });
   const exceeded = statuses.some((b) => b.state === 'exceeded');
   if (options.json) {
-    ctx.out(JSON.stringify({ exceeded, budgets: statuses.map((b) => ({ scope: b.scope, label: b.label, spent_usd: b.spent.toString(), limit_usd: b.limit.toString(), percent: b.percent.toFixed(1), state: b.state })) }));
+    ctx.out(JSON.stringify({ exceeded, budgets: statuses.map(budgetJson) }));
   } else if (!options.quiet) {
     for (const b of statuses) (b.state === 'ok' ? ctx.out : ctx.err)(budgetMessage(b));
   }

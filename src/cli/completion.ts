@@ -4,6 +4,19 @@
  */
 import type { Command } from 'commander';
 import { usageError } from '../core/errors.js';
+import type { Ctx } from './context.js';
+import { examples, type TokjCommand } from './program.js';
+
+export function register(program: TokjCommand, ctx: Ctx): void {
+  program
+    .command('completion')
+    .argument('<shell>', 'bash, zsh or fish')
+    .description('print shell completion for tokj')
+    .addHelpText('after', examples('eval "$(tokj completion bash)"', 'tokj completion fish | source'))
+    .action((shell: string) => {
+      ctx.out(completion(shell, program).replace(/\n$/, ''));
+    });
+}
 
 interface Entry {
   path: string[];

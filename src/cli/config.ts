@@ -1,18 +1,30 @@
-/**
- * tokj config get|set|list: the Settings table of token_collection_config.md, changed
- * through its syntax tree (the table's byte range is replaced, the rest kept exactly).
- */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { table } from '../markdown/build.js';
-import { serializeNode } from '../markdown/serialize.js';
-import { openView } from '../markdown/view.js';
-import { readStamped, writeAtomic } from '../io/fs.js';
-import { withLock } from '../io/lock.js';
-import { CONFIG_BLOCKS, readConfig, SETTINGS_HEADER } from '../app/config.js';
-import { ensureLayout, templatePath } from '../app/layout.js';
+/** tokj config get|set|list: the Settings of monitoring/token_collection_config.md (app/config-edit.ts changes them). */
+import { readConfig } from '../app/config.js';
+import { setSetting } from '../app/config-edit.js';
 import { SETTINGS, settingSpec, settingValue } from '../app/settings.js';
 import { existingLayout, layoutFor, type Ctx, type DirOption } from './context.js';
+import { examples, withDir, type TokjCommand } from './program.js';
+
+export function register(program: TokjCommand, ctx: Ctx): void {
+  const config = program.command('config').description('preferences in monitoring/token_collection_config.md');
+  withDir(config.command('get').argument('<key>'))
+    .description('print a setting')
+    .action(async (key: string, options: DirOption) => {
+      await configGet(key, options, ctx);
+    });
+  withDir(config.command('set').argument('<key>').argument('<value>'))
+    .description('change a setting (validated)')
+    .addHelpText('after', examples('tokj config set alert.auto true', 'tokj config set budget.daily 25', 'tokj config set report.timezone Europe/Berlin'))
+    .action(async (key: string, value: string, options: DirOption) => {
+      await configSet(key, value, options, ctx);
+    });
+  withDir(config.command('list'))
+    .description('every setting with its value')
+    .option('--json', 'print JSON')
+    .action(async (options: DirOption & { json?: boolean }) => {
+      await configList(options, ctx);
+    });
+}
 
 export async function configGet(key: string, options: DirOption, ctx: Ctx): Promise<void> {
   settingSpec(key);
@@ -32,21 +44,7 @@ export async function configList(options: DirOption & { json?: boolean }, ctx: C
 }
 
 export async function configSet(key: string, value: string, options: DirOption, ctx: Ctx): Promise<void> {
-  const spec = settingSpec(key);
-  const normalized = spec.validate(value);
-  const layout = layoutFor(ctx, options);
-  ensureLayout(layout);
-  await withLock(layout.monitoring, async () => {
-    const file = layout.configMd;
-    const view = await openView(readStamped(file), null, CONFIG_BLOCKS, path.relative(layout.root, file), () => readFileSync(templatePath('workflow/monitoring/token_collection_config.md'), 'utf8'));
-    const rows = (view.rowCells.rows('settings') ?? []).map((cells) => [cells[0]?.trim() ?? '', cells[1]?.trim() ?? '', cells[2]?.trim() ?? '']);
-    const existing = rows.find((r) => r[0] === key);
-    if (existing) existing[1] = normalized;
-    else rows.push([key, normalized, spec.description]);
-    view.editor.replace('settings', serializeNode(table(SETTINGS_HEADER, rows)));
-    // The prices table is only read here: put back exactly what was there.
-    if (view.inserted.has('prices')) view.editor.replace('prices', serializeNode(table(['Provider', 'Model', 'Input $/1M', 'Output $/1M', 'Cache read $/1M', 'Cache write $/1M'], [])));
-    writeAtomic(file, view.editor.text);
-  });
+  settingSpec(key).validate(value); // bad input is refused before the journal is looked for
+  const normalized = await setSetting(layoutFor(ctx, options), key, value);
   ctx.out(`${key} = ${normalized === '' ? '(none)' : normalized}`);
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import { usageError } from '../core/errors.js';
 import { layoutOf, type Layout } from '../app/layout.js';
-import type { TxnContext } from '../app/txn.js';
+import type { JournalAccess } from '../app/journal-access.js';
 import { resolveRoot } from '../io/paths.js';
 import { hostLabel } from '../ledger/store.js';
 import { hostname } from 'node:os';
@@ -16,6 +16,14 @@ export interface Ctx {
   err: (text: string) => void;
   stdin: NodeJS.ReadableStream;
   stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  /**
+   * Bytes to standard output as they are (auto-collect --tee, wrap), waiting while the pipe is
+   * full so a stream is never buffered whole; resolves at once after the reader went away.
+   */
+  outRaw: (chunk: Uint8Array | string) => Promise<void>;
+  /** Text to standard error as it is, no newline added: a progress bar redrawn with \r. */
+  errRaw: (text: string) => void;
 }
 
 export interface DirOption {
@@ -46,8 +54,16 @@ export function existingLayout(ctx: Ctx, options: DirOption): Layout {
   return layout;
 }
 
-export function txnContext(ctx: Ctx, layout: Layout): TxnContext {
-  return { layout, host: hostLabel(ctx.env.TOKJ_HOST || hostname()), now: ctx.now, warn: (m) => ctx.err(`warning: ${m}`) };
+/** The journal at `layout` as the app flows reach it. */
+export function journalAccess(ctx: Ctx, layout: Layout): JournalAccess {
+  return {
+    layout,
+    host: hostLabel(ctx.env.TOKJ_HOST || hostname()),
+    now: ctx.now,
+    warn: (m) => ctx.err(`warning: ${m}`),
+    env: ctx.env,
+    configLabel: relativeToCwd(ctx, layout.configMd),
+  };
 }
 
 export function relativeToCwd(ctx: Ctx, file: string): string {

@@ -13,9 +13,21 @@ import { plural, totalCostText } from '../views/format.js';
 import { readJson } from '../app/state-store.js';
 import type { JournalState } from '../core/journal-state.js';
 import { relativeToCwd, type Ctx } from './context.js';
+import { examples, type TokjCommand } from './program.js';
 import { finalize } from './finalize.js';
 import { init } from './init.js';
 import { record } from './record.js';
+
+export function register(program: TokjCommand, ctx: Ctx): void {
+  program
+    .command('demo')
+    .argument('[dir]', 'project directory to write .ai_workflow into (default: a new temp directory)')
+    .description('run a short realistic agent session and show the journal it produces')
+    .addHelpText('after', examples('npx tokj demo', 'TOKJ_NOW=2026-11-24T09:00:00Z tokj demo .'))
+    .action(async (dir: string | undefined) => {
+      await demo(dir, ctx);
+    });
+}
 
 export async function demo(dir: string | undefined, ctx: Ctx): Promise<void> {
   const target = dir === undefined ? mkdtempSync(path.join(tmpdir(), 'tokj-demo-')) : path.resolve(ctx.cwd, dir);

@@ -5,36 +5,36 @@
  * tool's tables and lists.
  */
 import { EXIT } from '../core/errors.js';
-import { diagnose, type Problem } from '../app/doctor.js';
-import { JournalTxn } from '../app/txn.js';
+import { checkJournal, rebuildJournal } from '../app/repair.js';
 import { plural } from '../views/format.js';
-import { existingLayout, txnContext, type Ctx, type DirOption } from './context.js';
+import { existingLayout, journalAccess, type Ctx, type DirOption } from './context.js';
+import { examples, withDir, type TokjCommand } from './program.js';
 
-export async function rebuild(options: DirOption, ctx: Ctx): Promise<void> {
-  const layout = existingLayout(ctx, options);
-  const sessions = await JournalTxn.run(txnContext(ctx, layout), (txn) => txn.journal.sessions, { fromScratch: true });
-  ctx.out(`Rebuilt ${plural(sessions, 'session view')} and the journal from the ledger.`);
+export function register(program: TokjCommand, ctx: Ctx): void {
+  withDir(program.command('doctor'))
+    .description('check that the ledger, derived state and markdown agree; exit 1 when problems are found')
+    .option('--fix', 'repair what is safe: move a torn ledger line aside, regenerate views from the ledger')
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples('tokj doctor', 'tokj doctor --fix'))
+    .action((options: DirOption & { fix?: boolean; json?: boolean }) => doctor(options, ctx));
+
+  withDir(program.command('rebuild'))
+    .description('regenerate every markdown view and derived state from the ledger, keeping text people wrote')
+    .addHelpText('after', examples('tokj rebuild', 'git pull && tokj rebuild'))
+    .action(async (options: DirOption) => {
+      const sessions = await rebuildJournal(journalAccess(ctx, existingLayout(ctx, options)));
+      ctx.out(`Rebuilt ${plural(sessions, 'session view')} and the journal from the ledger.`);
+    });
 }
 
-function print(problems: Problem[], ctx: Ctx): void {
-  for (const p of problems) ctx.out(`${p.file}: ${p.message}\n  -> ${p.fix}`);
-}
-
-export async function doctor(options: DirOption & { fix?: boolean; json?: boolean }, ctx: Ctx): Promise<number> {
-  const layout = existingLayout(ctx, options);
-  let { problems, pending } = await diagnose(layout);
-  if (options.fix && problems.some((p) => p.fixable)) {
-    // The transaction's recovery moves a torn tail aside; from scratch re-renders every view.
-    await JournalTxn.run(txnContext(ctx, layout), () => undefined, { fromScratch: true });
-    const before = problems.length;
-    ({ problems, pending } = await diagnose(layout));
-    ctx.err(`doctor --fix: repaired ${plural(before - problems.length, 'problem')}`);
-  }
+async function doctor(options: DirOption & { fix?: boolean; json?: boolean }, ctx: Ctx): Promise<number> {
+  const { problems, pending, repaired } = await checkJournal(journalAccess(ctx, existingLayout(ctx, options)), options.fix ?? false);
+  if (repaired !== null) ctx.err(`doctor --fix: repaired ${plural(repaired, 'problem')}`);
   const waiting = pending === 0 ? '' : ` ${pending} ledger line${pending === 1 ? ' is' : 's are'} not applied yet (another host's, or an interrupted command's): the next tokj command applies them.`;
   if (options.json) ctx.out(JSON.stringify({ clean: problems.length === 0, problems, pending_lines: pending }));
   else if (problems.length === 0) ctx.out(`Journal is consistent: ledger, derived state and markdown agree.${waiting}`);
   else {
-    print(problems, ctx);
+    for (const p of problems) ctx.out(`${p.file}: ${p.message}\n  -> ${p.fix}`);
     if (waiting) ctx.out(waiting.trim());
   }
   return problems.length === 0 ? EXIT.ok : EXIT.alert;

@@ -10,8 +10,8 @@ import { EXIT } from '../core/errors.js';
 import { clockFromEnv } from '../io/clock.js';
 import { trace } from '../io/trace.js';
 import type { Ctx } from './context.js';
-import { CORE_COMMANDS, defineCoreCommands } from './core-commands.js';
-import { newProgram, runProgram, type ExitBox } from './program.js';
+import { CORE_COMMANDS } from './core-commands.js';
+import { newProgram, runProgram } from './program.js';
 
 declare const __TOKJ_BUNDLED__: boolean | undefined;
 
@@ -28,12 +28,7 @@ async function loadFull(): Promise<FullProgram> {
 }
 
 export async function run(argv: string[], ctx: Ctx): Promise<number> {
-  if (argv[0] !== undefined && CORE_COMMANDS.has(argv[0])) {
-    const exit: ExitBox = { code: undefined };
-    const program = newProgram(ctx);
-    defineCoreCommands(program, ctx, exit);
-    return runProgram(program, exit, argv, ctx);
-  }
+  if (argv[0] !== undefined && Object.hasOwn(CORE_COMMANDS, argv[0])) return runProgram(newProgram(ctx, Object.values(CORE_COMMANDS)), argv, ctx);
   return (await loadFull()).runFull(argv, ctx);
 }
 
@@ -55,6 +50,27 @@ function writeLine(fd: 1 | 2, text: string): void {
       else throw error;
     }
   }
+}
+
+/**
+ * Writes bytes to stdout respecting back-pressure, so --tee never buffers a whole stream.
+ * When the reader goes away (EPIPE: `| head`), writing stops quietly and the command goes on.
+ */
+function rawStdout(): (chunk: Uint8Array | string) => Promise<void> {
+  let closed = false;
+  let watching = false;
+  return (chunk) =>
+    new Promise((resolve) => {
+      const out = process.stdout;
+      if (!watching) {
+        watching = true;
+        out.on('error', (error: NodeJS.ErrnoException) => {
+          if (error.code === 'EPIPE') closed = true;
+        });
+      }
+      if (closed || out.write(chunk)) resolve();
+      else out.once('drain', resolve).once('error', () => resolve());
+    });
 }
 
 async function main(): Promise<void> {
@@ -81,6 +97,11 @@ async function main(): Promise<void> {
     get stdoutIsTTY() {
       return process.stdout.isTTY === true;
     },
+    get stderrIsTTY() {
+      return process.stderr.isTTY === true;
+    },
+    outRaw: rawStdout(),
+    errRaw: (s) => process.stderr.write(s),
   };
   process.exitCode = await run(process.argv.slice(2), ctx);
   trace('done');

@@ -1,10 +1,12 @@
+/** tokj finalize [NOTES]: close the session with its final totals. */
+import { Option } from 'commander';
 import { usageError } from '../core/errors.js';
 import type { SessionState } from '../core/session-state.js';
-import type { SessionEndEvent } from '../ledger/record.js';
-import { requireActive, resolveSession } from '../app/record.js';
-import { JournalTxn } from '../app/txn.js';
+import { finalizeSession } from '../app/session-lifecycle.js';
 import { plural, totalCostText } from '../views/format.js';
-import { existingLayout, relativeToCwd, txnContext, type Ctx, type DirOption } from './context.js';
+import { collect } from './args.js';
+import { existingLayout, journalAccess, relativeToCwd, type Ctx, type DirOption } from './context.js';
+import { examples, withDir, type TokjCommand } from './program.js';
 
 export interface FinalizeOptions extends DirOption {
   session?: string;
@@ -13,28 +15,24 @@ export interface FinalizeOptions extends DirOption {
   json?: boolean;
 }
 
+export function register(program: TokjCommand, ctx: Ctx): void {
+  withDir(program.command('finalize').argument('[notes]', 'closing notes'))
+    .description('close the session: completion, cost breakdown and efficiency metrics')
+    .option('--session <id>', 'session (default: $TOKJ_SESSION, else the only active session)')
+    .addOption(new Option('--status <status>', 'how it ended').choices(['completed', 'failed']).default('completed'))
+    .option('--error <message>', 'an error of a failed session (repeatable)', collect)
+    .option('--json', 'print the final totals as JSON')
+    .addHelpText('after', examples('tokj finalize "Completed successfully"', 'tokj finalize --status failed --error "attempt 3/3: rate limited"'))
+    .action(async (notes, options) => {
+      await finalize(notes, options, ctx);
+    });
+}
+
 export async function finalize(notes: string | undefined, options: FinalizeOptions, ctx: Ctx): Promise<SessionState> {
   const status = options.status ?? 'completed';
   if (status !== 'completed' && status !== 'failed') throw usageError(`--status takes completed or failed (got ${JSON.stringify(status)})`, 'bad_status');
-  const errors = options.error ?? [];
-  if (errors.length > 0 && status !== 'failed') throw usageError('--error describes a failed session: add --status failed', 'bad_status');
   const layout = existingLayout(ctx, options);
-  const session = await JournalTxn.run(txnContext(ctx, layout), async (txn) => {
-    const s = resolveSession(txn, options.session, ctx.env);
-    requireActive(s);
-    const event: SessionEndEvent = {
-      type: 'session_end',
-      id: `${s.session}:end`,
-      timestamp: ctx.now().toISOString(),
-      session: s.session,
-      status,
-      notes: notes ?? null,
-      errors,
-    };
-    await txn.preflight([s.session]);
-    txn.append([event]);
-    return s;
-  });
+  const session = await finalizeSession(journalAccess(ctx, layout), { session: options.session, status, notes: notes ?? null, errors: options.error ?? [] });
   const t = session.totals;
   if (options.json) ctx.out(JSON.stringify({ session: session.session, status: session.status, ended: session.ended, ...t }));
   else {

@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Command, Option } from 'commander';
+import { Option } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import { EXIT, usageError } from '../core/errors.js';
 import { writeAtomic } from '../io/fs.js';
@@ -16,7 +16,7 @@ import { displayUrl, pushOtlp, resolveEndpoint, resolveHeaders } from '../metric
 import { startMetricsServer } from '../metrics/server.js';
 import { collect } from './args.js';
 import { existingLayout, type Ctx, type DirOption } from './context.js';
-import { examples, withDir } from './program.js';
+import { examples, withDir, type TokjCommand } from './program.js';
 
 export const METRICS_FORMATS = ['prometheus', 'openmetrics', 'otlp-json'] as const;
 export type MetricsFormat = (typeof METRICS_FORMATS)[number];
@@ -104,7 +104,7 @@ function parseTimeout(text: string | undefined): number {
   return Math.ceil(Number(text) * 1000);
 }
 
-export async function exportMetrics(options: ExportOptions, ctx: Ctx, setExit: (code: number) => void): Promise<void> {
+export async function exportMetrics(options: ExportOptions, ctx: Ctx): Promise<number> {
   const url = resolveEndpoint(options.otlpEndpoint, ctx.env);
   const headers = resolveHeaders(options.header, ctx.env);
   const timeoutMs = parseTimeout(options.timeout);
@@ -116,14 +116,14 @@ export async function exportMetrics(options: ExportOptions, ctx: Ctx, setExit: (
   if (result.rejectedDataPoints > 0) {
     // The collector took the request but dropped points: that reading is lost there.
     ctx.err(`tokj: the OTLP endpoint ${displayUrl(url)} rejected ${result.rejectedDataPoints} data point(s)${result.errorMessage ? `: ${result.errorMessage}` : ''}`);
-    setExit(EXIT.io);
   } else if (result.errorMessage) {
     ctx.err(`warning: the OTLP endpoint ${displayUrl(url)} says: ${result.errorMessage}`);
   }
   ctx.out(`Exported ${sent} metrics (${countPoints(snapshot.families)} data points) to ${displayUrl(url)}`);
+  return result.rejectedDataPoints > 0 ? EXIT.io : EXIT.ok;
 }
 
-export function registerMetrics(program: Command, ctx: Ctx, setExit: (code: number) => void = () => {}): void {
+export function register(program: TokjCommand, ctx: Ctx): void {
   withDir(program.command('metrics'))
     .description('print the ledger\'s counters: tokens, calls and exact costs by provider, model and agent; budgets of active sessions')
     .addOption(new Option('--format <format>', 'output format').choices(METRICS_FORMATS).default('prometheus'))
@@ -151,7 +151,5 @@ export function registerMetrics(program: Command, ctx: Ctx, setExit: (code: numb
     .option('--header <key=value>', 'HTTP header, like Authorization=Bearer abc (repeatable; also $OTEL_EXPORTER_OTLP_HEADERS)', collect)
     .option('--timeout <seconds>', 'give up after this long (default 10)')
     .addHelpText('after', examples('tokj export --otlp-endpoint http://127.0.0.1:4318', 'tokj export --otlp-endpoint https://otlp.example.com/v1/metrics --header "Authorization=Bearer $TOKEN"'))
-    .action(async (options: ExportOptions) => {
-      await exportMetrics(options, ctx, setExit);
-    });
+    .action((options: ExportOptions) => exportMetrics(options, ctx));
 }

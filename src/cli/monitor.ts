@@ -8,16 +8,16 @@
  * TIME)".
  */
 import Big from 'big.js';
-import { EXIT, TokjError, usageError } from '../core/errors.js';
-import { checkAnomaly, type AnomalyVerdict, type Metric } from '../core/anomaly.js';
+import { EXIT, usageError } from '../core/errors.js';
+import type { Metric } from '../core/anomaly.js';
 import { readConfig } from '../app/config.js';
-import { claimOnAlert, logAlertOnce, runOnAlert, type Alert, type Logged } from '../app/alerts.js';
-import { callAlertId, checkLatestCall, sessionAlertId, verdictMessage, type SameKey } from '../app/monitor.js';
+import { runOnAlert } from '../app/alerts.js';
+import { monitorUsage, type SameKey } from '../app/monitor.js';
 import { settingValue } from '../app/settings.js';
-import { JournalTxn } from '../app/txn.js';
 import { checkSessionId } from '../io/paths.js';
 import { parseCount } from './args.js';
-import { existingLayout, txnContext, type Ctx, type DirOption } from './context.js';
+import { existingLayout, journalAccess, type Ctx, type DirOption } from './context.js';
+import { examples, withDir, type TokjCommand } from './program.js';
 
 export interface MonitorOptions extends DirOption {
   session?: string;
@@ -42,6 +42,32 @@ function wholeAtLeast1(text: string, what: string): number {
   return n;
 }
 
+export function register(program: TokjCommand, ctx: Ctx): void {
+  withDir(program.command('monitor').argument('[current_tokens]', 'a value to test instead of the latest call').argument('[threshold_multiplier]', 'alert above this many times the rolling average (default: config alert.multiplier, 3)'))
+    .description('compare the latest call (or a value) with the rolling average of earlier ones; exit 1 on an alert')
+    .option('--session <id>', 'only this session (default: $TOKJ_SESSION, else the whole journal)')
+    .option('--window <n>', 'rolling window: previous calls or sessions compared (default 10)')
+    .option('--multiplier <x>', 'alert threshold multiplier (default 3)')
+    .option('--min-samples <n>', 'no alert with fewer comparable samples (default 3)')
+    .option('--by <unit>', 'call or session', 'call')
+    .option('--metric <metric>', 'tokens or cost (default: config alert.metric)')
+    .option('--same <field>', 'compare only with calls of the same model, agent or operation')
+    .option('--on-alert <command>', 'run this command (no shell) once per alert, with TOKJ_ALERT_* variables (TOKJ_ALERT_ID names the alert)')
+    .option('--json', 'print the verdict as JSON (with the alert\'s id, new, logged_at)')
+    .addHelpText(
+      'after',
+      `
+Exit 1 on every run while the latest call (or the value) is over the threshold, else 0.
+The alert is logged (monitoring/usage_alerts.log, the journal's Alerts table) once, by
+whichever of monitor and record's alert.auto finds it first; a later run over the same call
+prints "(already logged at TIME)". --on-alert runs once per alert. One alert per call (--by
+session: per session; CURRENT_TOKENS: per value and latest call). \`tokj monitor ||
+notify-me\` after every call notifies once per spike call; on a timer, use --on-alert.
+${examples('tokj monitor || notify-me', 'tokj monitor 12000 3', 'tokj monitor --same model --window 20 --on-alert "./page-oncall.sh"', 'tokj monitor --by session --metric cost')}`,
+    )
+    .action((current: string | undefined, multiplier: string | undefined, options: MonitorOptions) => monitor(current, multiplier, options, ctx));
+}
+
 export async function monitor(current: string | undefined, multiplierArg: string | undefined, options: MonitorOptions, ctx: Ctx): Promise<number> {
   const metric = (options.metric ?? undefined) as Metric | undefined;
   if (metric !== undefined && metric !== 'tokens' && metric !== 'cost') throw usageError('--metric takes tokens or cost', 'bad_flag');
@@ -49,6 +75,7 @@ export async function monitor(current: string | undefined, multiplierArg: string
   if (options.same !== undefined && !['model', 'agent', 'operation'].includes(options.same)) throw usageError('--same takes model, agent or operation', 'bad_flag');
   if (multiplierArg !== undefined && options.multiplier !== undefined) throw usageError('give the multiplier once: THRESHOLD_MULTIPLIER or --multiplier', 'conflict');
   const layout = existingLayout(ctx, options);
+  // The journal's alert.* settings are the defaults of the flags.
   const config = await readConfig(layout);
   const m = metric ?? (settingValue(config.settings, 'alert.metric') as Metric);
   const multiplier = positiveDecimal(multiplierArg ?? options.multiplier ?? settingValue(config.settings, 'alert.multiplier'), 'the multiplier');
@@ -57,58 +84,15 @@ export async function monitor(current: string | undefined, multiplierArg: string
   const value = current === undefined ? undefined : m === 'cost' ? positiveDecimal(current, 'CURRENT') : new Big(parseCount(current, 'CURRENT_TOKENS'));
   const session = options.session ?? (ctx.env.TOKJ_SESSION || undefined);
   if (session !== undefined) checkSessionId(session);
-  const bySession = options.by === 'session';
-
-  const { verdict, alert, logged, hook } = await JournalTxn.run(txnContext(ctx, layout), (txn) => {
-    let verdict: AnomalyVerdict;
-    let subjectSession = session ?? '';
-    let model = '';
-    let id: string;
-    if (bySession) {
-      const latestId = session ?? txn.journal.recent.at(-1)?.[1];
-      if (latestId === undefined) throw new TokjError('no sessions recorded yet; nothing to monitor', EXIT.ok, 'empty');
-      const latest = txn.session(latestId);
-      if (!latest) throw usageError(`no session ${latestId} in this journal`, 'no_session');
-      const of = (s: { totals: { total_tokens: number; cost_usd: string } }): Big => (m === 'cost' ? new Big(s.totals.cost_usd) : new Big(s.totals.total_tokens));
-      const before = txn.sessionsBefore(latestId, window);
-      verdict = checkAnomaly(value ?? of(latest), before.map(of), multiplier, minSamples, window);
-      subjectSession = latestId;
-      model = latest.model ?? '';
-      id = sessionAlertId(m, latestId, value);
-    } else {
-      const check = checkLatestCall(layout.ledgerDir, { ...(value ? { current: value } : {}), ...(session ? { session } : {}), ...(options.same ? { same: options.same as SameKey } : {}), window, multiplier, minSamples, metric: m });
-      verdict = check.verdict;
-      subjectSession = check.latest?.session ?? subjectSession;
-      model = check.latest?.model ?? '';
-      id = callAlertId(m, check.latest, value);
-    }
-    let alert: Alert | null = null;
-    let logged: Logged | null = null;
-    if (verdict.kind === 'alert') {
-      alert = {
-        time: ctx.now().toISOString(),
-        kind: 'high_usage',
-        id,
-        session: subjectSession,
-        model,
-        value: verdict.value.toString(),
-        threshold: verdict.threshold.round(6).toString(),
-        average: verdict.average.round(6).toString(),
-        message: verdictMessage(verdict, m, bySession ? 'session' : 'call'),
-      };
-      logged = logAlertOnce(txn, alert);
-    }
-    // Once per alert, whoever logged it: a script running monitor after every call (or on a
-    // timer) is paged once per spike.
-    const hook = alert !== null && options.onAlert !== undefined && claimOnAlert(layout, alert.id);
-    return { verdict, alert, logged, hook };
-  });
-  const message = verdictMessage(verdict, m, bySession ? 'session' : 'call');
+  const by = options.by === 'session' ? 'session' : 'call';
+  const onAlert = options.onAlert !== undefined;
+  const result = await monitorUsage(journalAccess(ctx, layout), { value, session, by, same: options.same as SameKey | undefined, metric: m, multiplier, window, minSamples, onAlert });
+  const { verdict, alert, logged, message } = result;
   if (options.json) {
     const about = alert && logged ? { id: alert.id, new: logged.new, logged_at: logged.time } : {};
     ctx.out(JSON.stringify(verdict.kind === 'insufficient' ? { alert: false, ...verdict } : { alert: verdict.kind === 'alert', metric: m, value: verdict.value.toString(), average: verdict.average.round(6).toString(), threshold: verdict.threshold.round(6).toString(), multiplier: verdict.multiplier.toString(), samples: verdict.samples, ...about }));
   } else if (verdict.kind === 'alert') ctx.err(logged?.new === false ? `${message} (already logged at ${logged.time})` : message);
   else ctx.out(message);
-  if (hook && alert && options.onAlert) await runOnAlert(options.onAlert, alert, (w) => ctx.err(`warning: ${w}`));
+  if (result.runHook && alert && options.onAlert) await runOnAlert(options.onAlert, alert, (w) => ctx.err(`warning: ${w}`));
   return verdict.kind === 'alert' ? EXIT.alert : EXIT.ok;
 }

@@ -1,10 +1,12 @@
+/** tokj pricing show MODEL: the price entry a model resolves to, its rates and where they came from. */
 import Big from 'big.js';
 import { usageError } from '../core/errors.js';
 import { readConfig } from '../app/config.js';
 import { loadPriceTable, loadToolFeeTable, resolveModel } from '../pricing/index.js';
 import { rateSheet } from '../pricing/rate-sheet.js';
-import { layoutFor, type Ctx, type DirOption } from './context.js';
 import { existsSync } from 'node:fs';
+import { layoutFor, type Ctx, type DirOption } from './context.js';
+import { examples, withDir, type TokjCommand } from './program.js';
 
 export interface PricingShowOptions extends DirOption {
   provider?: string;
@@ -12,6 +14,18 @@ export interface PricingShowOptions extends DirOption {
 }
 
 const perMillion = (rate: string | undefined): string => (rate === undefined ? '-' : `$${new Big(rate).times(1_000_000).toString()}`);
+
+export function register(program: TokjCommand, ctx: Ctx): void {
+  const pricing = program.command('pricing').description('the shipped price table and your custom prices');
+  withDir(pricing.command('show').argument('<model>', 'model name as you or the API spell it'))
+    .description('the price entry a model resolves to, and where it came from')
+    .option('--provider <name>', 'provider hint')
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples('tokj pricing show gpt-4o', 'tokj pricing show claude-sonnet-4-5-20250929', 'tokj pricing show models/gemini-2.5-pro --json'))
+    .action(async (model: string, options: PricingShowOptions) => {
+      await pricingShow(model, options, ctx);
+    });
+}
 
 export async function pricingShow(model: string, options: PricingShowOptions, ctx: Ctx): Promise<void> {
   const layout = layoutFor(ctx, options);

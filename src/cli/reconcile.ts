@@ -4,7 +4,6 @@
  * journal; --write adds one new file under monitoring/reconciliations.
  */
 import path from 'node:path';
-import type { Command } from 'commander';
 import { EXIT } from '../core/errors.js';
 import { reconcile, writeReconciliation } from '../app/reconcile.js';
 import { parseReconcileFlags, type ReconcileFlags } from '../reconcile/options.js';
@@ -13,7 +12,7 @@ import { renderMarkdown } from '../reconcile/render-markdown.js';
 import { renderTable } from '../reconcile/render-table.js';
 import { collect } from './args.js';
 import { existingLayout, relativeToCwd, type Ctx, type DirOption } from './context.js';
-import { examples, withDir, type ExitBox } from './program.js';
+import { examples, withDir, type TokjCommand } from './program.js';
 
 export interface ReconcileCommandOptions extends DirOption, ReconcileFlags {
   write?: boolean;
@@ -31,8 +30,7 @@ export async function reconcileCommand(files: string[], flags: ReconcileCommandO
   return rec.summary.drifting_rows > 0 ? EXIT.alert : EXIT.ok;
 }
 
-/** Adds `tokj reconcile` to the program (main.ts: `registerReconcile(program, ctx, exit);`). */
-export function registerReconcile(program: Command, ctx: Ctx, exit: ExitBox): void {
+export function register(program: TokjCommand, ctx: Ctx): void {
   withDir(program.command('reconcile').argument('[files...]', "the provider's usage and cost reports: Admin API pages (JSON) or console exports (CSV); a directory reads its .json and .csv files"))
     .description("hold the journal against the provider's own usage and cost reports, per UTC day, provider and model; exit 1 when a row drifts")
     .option('--since <date>', 'first UTC day to compare, YYYY-MM-DD (default: the first day the reports cover)')
@@ -56,7 +54,5 @@ ${examples(
   'OPENAI_ADMIN_KEY=sk-admin-… tokj reconcile --fetch openai --format json | jq .summary',
 )}`,
     )
-    .action(async (files: string[], options: ReconcileCommandOptions) => {
-      exit.code = await reconcileCommand(files, options, ctx);
-    });
+    .action((files: string[], options: ReconcileCommandOptions) => reconcileCommand(files, options, ctx));
 }

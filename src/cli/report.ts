@@ -5,10 +5,8 @@
  * print to stdout, or to --output.
  */
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import type { Command } from 'commander';
-import { createFileOnce, ensureDir, readTextIfExists, writeAtomic } from '../io/fs.js';
-import { inside } from '../io/paths.js';
+import { readTextIfExists, writeAtomic } from '../io/fs.js';
+import { stampedNames, writeNewFile } from '../io/new-file.js';
 import { readConfig, type JournalConfig } from '../app/config.js';
 import { TokjError, usageError } from '../core/errors.js';
 import { DUE_LOOKBACK, writeDueReports, type DueResult } from '../app/due-reports.js';
@@ -18,7 +16,8 @@ import type { Layout } from '../app/layout.js';
 import { settingValue } from '../app/settings.js';
 import { buildReportThreaded, canonicalTimeZone, parseReportFlags, renderCsv, renderJson, renderMarkdown, renderTable, renderYaml, ZoneDays, type ReportData, type ReportFlags } from '../report/index.js';
 import { existingLayout, relativeToCwd, type Ctx, type DirOption } from './context.js';
-import { examples, withDir } from './program.js';
+import { examples, withDir, type TokjCommand } from './program.js';
+import { terminalProgress } from './progress.js';
 
 export interface ReportCommandOptions extends DirOption, ReportFlags {
   output?: string;
@@ -26,12 +25,7 @@ export interface ReportCommandOptions extends DirOption, ReportFlags {
   due?: boolean;
 }
 
-export interface ReportIo {
-  /** Draw a progress bar on stderr once a run passes a second (the CLI: when stderr is a TTY). */
-  progress?: boolean;
-}
-
-export async function report(options: ReportCommandOptions, ctx: Ctx, io: ReportIo = {}): Promise<void> {
+export async function report(options: ReportCommandOptions, ctx: Ctx): Promise<void> {
   const flags = parseReportFlags(options, ctx.env);
   if (options.due) checkDueFlags(options, flags.period);
   const layout = existingLayout(ctx, options);
@@ -47,7 +41,7 @@ export async function report(options: ReportCommandOptions, ctx: Ctx, io: Report
     printDue(result, flags.period, ctx);
     return;
   }
-  const bar = io.progress ? progressBar((s) => process.stderr.write(s)) : null;
+  const bar = terminalProgress(ctx, 'tokj report');
   let data: ReportData;
   try {
     data = await buildReportThreaded(
@@ -115,53 +109,13 @@ async function readConfigOrWarn(layout: Layout, ctx: Ctx): Promise<JournalConfig
   }
 }
 
-const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
-
-/**
- * usage_report_YYYYMMDD.md in the report's time zone; _HHMMSS added when that exists, then
- * _2, _3 … Created complete or not at all (createFileOnce), never replacing a report.
- */
-export function writeNewReport(layout: Layout, text: string, now: Date, timeZone: string): string {
-  ensureDir(layout.reportsDir);
-  const local = new Date(now.getTime() + new ZoneDays(timeZone).offsetAt(now.getTime()));
-  const day = `${pad(local.getUTCFullYear(), 4)}${pad(local.getUTCMonth() + 1)}${pad(local.getUTCDate())}`;
-  const time = `${pad(local.getUTCHours())}${pad(local.getUTCMinutes())}${pad(local.getUTCSeconds())}`;
-  const names = (function* () {
-    yield `usage_report_${day}.md`;
-    yield `usage_report_${day}_${time}.md`;
-    for (let i = 2; ; i++) yield `usage_report_${day}_${time}_${i}.md`;
-  })();
-  for (const name of names) {
-    const target = inside(layout.root, 'monitoring', 'reports', name);
-    if (createFileOnce(target, text)) return target;
-  }
-  throw new Error('unreachable');
+/** usage_report_YYYYMMDD.md in the report's time zone, then _HHMMSS, then _2 …: never replacing a report. */
+function writeNewReport(layout: Layout, text: string, now: Date, timeZone: string): string {
+  const wallClock = new Date(now.getTime() + new ZoneDays(timeZone).offsetAt(now.getTime()));
+  return writeNewFile(layout.root, path.relative(layout.root, layout.reportsDir).split(path.sep), stampedNames('usage_report', wallClock), text);
 }
 
-/** A bar on stderr, drawn only once the scan has run for a second, at most 10 times a second. */
-export function progressBar(write: (s: string) => void, clock: () => number = () => performance.now(), label = 'tokj report'): { update: (done: number, total: number) => void; done: () => void } {
-  const start = clock();
-  let last = -Infinity;
-  let shown = false;
-  return {
-    update: (done, total) => {
-      const t = clock();
-      if (t - start < 1000 || t - last < 100) return;
-      last = t;
-      shown = true;
-      const fraction = total > 0 ? Math.min(1, done / total) : 1;
-      const width = 30;
-      const filled = Math.round(fraction * width);
-      write(`\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.floor(fraction * 100)}% of ${(total / 1048576).toFixed(0)} MiB`);
-    },
-    done: () => {
-      if (shown) write('\r\x1b[K');
-    },
-  };
-}
-
-/** Adds `tokj report` to the program (main.ts: `registerReport(program, ctx);`). */
-export function registerReport(program: Command, ctx: Ctx): void {
+export function register(program: TokjCommand, ctx: Ctx): void {
   withDir(program.command('report'))
     .description('usage and cost over time from the ledger: per period, model, provider and agent, with charts and suggestions')
     .option('--period <period>', 'daily, weekly, monthly or session (default: config report.frequency, weekly unless set)')
@@ -185,6 +139,6 @@ export function registerReport(program: Command, ctx: Ctx): void {
       ),
     )
     .action(async (options: ReportCommandOptions) => {
-      await report(options, ctx, { progress: process.stderr.isTTY === true });
+      await report(options, ctx);
     });
 }

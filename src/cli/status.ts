@@ -1,12 +1,11 @@
+/** tokj status [--watch]: a session's totals so far, its budgets, per model and per agent. */
 import { modelsInOrder, type SessionState } from '../core/session-state.js';
-import { budgetUsedText, periodBudget, sessionBudget, type BudgetStatus } from '../app/budget.js';
-import { readConfig } from '../app/config.js';
-import { resolveSession } from '../app/record.js';
-import { settingValue } from '../app/settings.js';
-import { JournalTxn } from '../app/txn.js';
+import { budgetJson, budgetUsedText, type BudgetStatus } from '../app/budget.js';
+import { sessionStatus } from '../app/budget-check.js';
 import { formatCount } from '../core/money.js';
 import { plural, totalCostText } from '../views/format.js';
-import { existingLayout, txnContext, type Ctx, type DirOption } from './context.js';
+import { existingLayout, journalAccess, type Ctx, type DirOption } from './context.js';
+import { examples, withDir, type TokjCommand } from './program.js';
 import { watch } from './watch.js';
 import { parseCount } from './args.js';
 
@@ -17,28 +16,26 @@ export interface StatusOptions extends DirOption {
   count?: string;
 }
 
+export function register(program: TokjCommand, ctx: Ctx): void {
+  withDir(program.command('status'))
+    .description("a session's totals so far, per model and per agent")
+    .option('--session <id>', 'session (default: $TOKJ_SESSION, else the only active session)')
+    .option('--json', 'print JSON')
+    .option('--watch', 'redraw the active sessions every second (q or Ctrl-C quits); plain snapshots when not a terminal')
+    .option('--count <n>', 'with --watch: stop after n redraws')
+    .addHelpText('after', examples('tokj status', 'tokj status --session sess-42 --json | jq .totals.cost_usd', 'tokj status --watch'))
+    .action(async (options) => {
+      await status(options, ctx);
+    });
+}
+
 export async function status(options: StatusOptions, ctx: Ctx): Promise<void> {
   const layout = existingLayout(ctx, options);
   if (options.watch) {
     await watch(layout, ctx, options.count === undefined ? {} : { count: parseCount(options.count, '--count') });
     return;
   }
-  const config = await readConfig(layout);
-  const warn = Number(settingValue(config.settings, 'budget.warn_percent'));
-  const tz = settingValue(config.settings, 'report.timezone') || undefined;
-  // Under the lock so a crashed writer's calls are applied before we report totals.
-  const { s, budgets } = await JournalTxn.run(txnContext(ctx, layout), (txn) => {
-    const s = resolveSession(txn, options.session, ctx.env);
-    // The session's budget, then the journal's daily and monthly ones (config), as `budget check` sees them.
-    const budgets: BudgetStatus[] = [];
-    const own = sessionBudget(s, warn);
-    if (own) budgets.push(own);
-    for (const [period, key] of [['day', 'budget.daily'], ['month', 'budget.monthly']] as const) {
-      const limit = settingValue(config.settings, key);
-      if (limit !== '') budgets.push(periodBudget(layout.ledgerDir, period, limit, ctx.now(), tz, warn));
-    }
-    return { s, budgets };
-  });
+  const { session: s, budgets } = await sessionStatus(journalAccess(ctx, layout), options.session);
   if (options.json) {
     ctx.out(JSON.stringify(statusJson(s, budgets)));
     return;
@@ -67,6 +64,6 @@ function statusJson(s: SessionState, budgets: BudgetStatus[]): unknown {
     by_model: modelsInOrder(s),
     by_agent: Object.entries(s.by_agent).map(([agent, t]) => ({ agent, ...t })),
     // The shape of `tokj budget check --json`'s budgets.
-    budgets: budgets.map((b) => ({ scope: b.scope, label: b.label, spent_usd: b.spent.toString(), limit_usd: b.limit.toString(), percent: b.percent.toFixed(1), state: b.state })),
+    budgets: budgets.map(budgetJson),
   };
 }

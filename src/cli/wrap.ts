@@ -7,11 +7,26 @@
 import type { Command } from 'commander';
 import { EXIT, TokjError, usageError } from '../core/errors.js';
 import { createCollector } from '../ingest/collector.js';
-import { acceptOutcomes, recordCollected, type CollectOptions } from './collect-shared.js';
+import { recordOutcomes, withCollectOptions, type CollectOptions } from './collect.js';
 import type { Ctx } from './context.js';
+import { examples, type TokjCommand } from './program.js';
 
 export interface WrapOptions extends CollectOptions {
   strict?: boolean;
+}
+
+export function register(program: TokjCommand, ctx: Ctx): void {
+  withCollectOptions(program.command('wrap').argument('<command...>', 'the command to run, after --'))
+    .description("run a command, pass its output through, and record the usage in its stdout")
+    .option('--strict', 'exit 3 when no usage could be recorded (default: the command\'s own exit code)')
+    .addHelpText('after', examples('tokj wrap -- curl -sS https://generativelanguage.googleapis.com/…', 'tokj wrap --model anthropic.claude-3-5-sonnet-20240620-v1:0 -- aws bedrock-runtime converse …'))
+    .action((command: string[], options: WrapOptions) => wrap(command, options, ctx));
+  // Before wrap parses its words: commander would fail on (or take) the command's options.
+  program.hook('preSubcommand', (root, sub) => {
+    if (sub.name() !== 'wrap') return;
+    const words = (root as TokjCommand).userArgs;
+    checkWrapArgs(words.slice(words.indexOf('wrap') + 1), sub);
+  });
 }
 
 export async function wrap(command: string[], options: WrapOptions, ctx: Ctx): Promise<number> {
@@ -21,9 +36,12 @@ export async function wrap(command: string[], options: WrapOptions, ctx: Ctx): P
   // execa is loaded only by the commands that run programs: it costs ~15 ms to load.
   const { execa } = await import('execa');
   const child = execa(file, args, { stdin: 'inherit', stdout: 'pipe', stderr: 'inherit', reject: false, buffer: false });
-  child.stdout?.on('data', (chunk: Buffer) => {
-    process.stdout.write(chunk);
+  const stdout = child.stdout;
+  stdout?.on('data', (chunk: Buffer) => {
     collector.push(chunk);
+    // Back-pressure: the child waits while our reader is slow, rather than tokj buffering.
+    stdout.pause();
+    void ctx.outRaw(chunk).then(() => stdout.resume());
   });
   const result = await child;
   const exitCode = result.exitCode ?? (result.signal ? 128 : 1);
@@ -33,7 +51,7 @@ export async function wrap(command: string[], options: WrapOptions, ctx: Ctx): P
   }
   try {
     // The wrapped tool's stdout is ours too: reports go to stderr.
-    const checked = await recordCollected(acceptOutcomes(collector.end(), options, ctx), { ...options, tee: true }, ctx);
+    const checked = await recordOutcomes(collector.end(), options, ctx, ctx.err);
     if (checked !== EXIT.ok && exitCode === 0) return checked;
   } catch (error) {
     if (!(error instanceof TokjError)) throw error;

@@ -45,3 +45,18 @@ export function writeNewFile(root: string, dir: string[], names: Iterable<string
     }
   }
 }
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+/**
+ * PREFIX_YYYYMMDD.md, then PREFIX_YYYYMMDD_HHMMSS.md, then _2, _3 … after it: the names of a
+ * file made at `wallClock`, a time whose UTC fields are the clock a person reads (shift it
+ * into a time zone first for local names).
+ */
+export function* stampedNames(prefix: string, wallClock: Date): Generator<string, never> {
+  const day = `${pad(wallClock.getUTCFullYear(), 4)}${pad(wallClock.getUTCMonth() + 1)}${pad(wallClock.getUTCDate())}`;
+  const time = `${pad(wallClock.getUTCHours())}${pad(wallClock.getUTCMinutes())}${pad(wallClock.getUTCSeconds())}`;
+  yield `${prefix}_${day}.md`;
+  yield `${prefix}_${day}_${time}.md`;
+  for (let i = 2; ; i++) yield `${prefix}_${day}_${time}_${i}.md`;
+}

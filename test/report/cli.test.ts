@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { progressBar } from '../../src/cli/report.js';
+import { progressBar } from '../../src/cli/progress.js';
 import { readMd, tableIn, tokj } from '../helpers.js';
 import { callLine, journalWith } from './helpers.js';
 

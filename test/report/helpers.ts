@@ -1,14 +1,13 @@
 /**
  * Report tests write ledger lines directly (the report reads nothing else) and run the
- * command in-process through registerReport, with a Ctx whose out/err collect strings.
+ * command in-process through the program's runner, with a Ctx whose out/err collect strings.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { afterAll } from 'vitest';
-import { TokjError } from '../../src/core/errors.js';
 import type { Ctx } from '../../src/cli/context.js';
-import { registerReport } from '../../src/cli/report.js';
+import { newProgram, runProgram } from '../../src/cli/program.js';
+import { register } from '../../src/cli/report.js';
 import { tempDir } from '../helpers.js';
 
 export const NOW = '2026-11-24T09:00:00.000Z';
@@ -106,19 +105,13 @@ export async function runReport(cwd: string, args: string[], env: Record<string,
     err: (s) => err.push(s),
     stdin: process.stdin,
     stdoutIsTTY: false,
+    stderrIsTTY: false,
+    outRaw: async (chunk) => {
+      out.push(String(chunk));
+    },
+    errRaw: (s) => err.push(s),
   };
-  const program = new Command('tokj').exitOverride().configureOutput({ writeOut: (s) => out.push(s.replace(/\n$/, '')), writeErr: (s) => err.push(s.replace(/\n$/, '')) });
-  registerReport(program, ctx);
-  let code = 0;
-  try {
-    await program.parseAsync(['report', ...args], { from: 'user' });
-  } catch (error) {
-    if (error instanceof TokjError) {
-      err.push(`tokj: ${error.message}`);
-      code = error.exitCode;
-    } else if (error instanceof CommanderError) code = error.code === 'commander.helpDisplayed' ? 0 : 2;
-    else throw error;
-  }
+  const code = await runProgram(newProgram(ctx, [register]), ['report', ...args], ctx);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
