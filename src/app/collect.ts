@@ -135,7 +135,7 @@ export interface QuotedCall {
  * is a journal), and writes nothing: the price cache is read, never saved.
  */
 export async function quoteCalls(layout: Layout, calls: ExtractedCall[], naming: CollectNaming): Promise<QuotedCall[]> {
-  const config = await readConfig(layout);
+  const config = await readConfig(layout, { readOnly: true });
   const prices = new PriceBook(layout.stateDir, config);
   return calls.map((call) => {
     const input = toInput(call, naming);

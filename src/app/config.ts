@@ -49,7 +49,8 @@ export async function parseConfig(text: string, fileLabel: string): Promise<Jour
   return { settings, prices };
 }
 
-export async function readConfig(layout: Layout): Promise<JournalConfig> {
+/** The journal's config; `readOnly` (--dry-run) leaves even the parse cache unwritten. */
+export async function readConfig(layout: Layout, options: { readOnly?: boolean } = {}): Promise<JournalConfig> {
   const text = readTextIfExists(layout.configMd);
   if (text === null) return EMPTY;
   const sha = fingerprint(text);
@@ -57,6 +58,7 @@ export async function readConfig(layout: Layout): Promise<JournalConfig> {
   const cached = readJson<ConfigCache>(cacheFile);
   if (cached?.sha === sha) return cached;
   const config = { ...(await parseConfig(text, path.relative(layout.root, layout.configMd))), sha };
+  if (options.readOnly) return config;
   try {
     writeJson(cacheFile, config);
   } catch {

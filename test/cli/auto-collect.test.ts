@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ledgerLines, repoRoot, snapshotFiles, tempDir, tokj } from '../helpers.js';
@@ -90,6 +90,41 @@ describe('auto-collect behaviour', () => {
     const r = await tokj(cwd, ['auto-collect', '--dry-run', path.join(fixtures, 'openai-responses-cached-reasoning.json')]);
     expect(r.exitCode).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ dry_run: true, input_tokens: 3700, cache_read_tokens: 2560, reasoning_tokens: 640 });
+    expect(snapshotFiles(root)).toEqual(before);
+  });
+
+  it('--dry-run quotes the cost the record then stores, the journal\'s Custom Prices included', async () => {
+    const { cwd, root } = await journal();
+    const config = path.join(root, 'monitoring/token_collection_config.md');
+    writeFileSync(config, `${readFileSync(config, 'utf8')}| openai | my-private-model | 2.00 | $8 | 0.5 | |\n`);
+    const before = snapshotFiles(root);
+    const file = path.join(fixtures, 'openai-chat-basic.json');
+    const dry = await tokj(cwd, ['auto-collect', '--dry-run', '--model', 'my-private-model', file]);
+    expect(dry.exitCode).toBe(0);
+    // 16 input tokens at $2/1M + 363 output tokens at $8/1M
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dry_run: true, model: 'my-private-model', input_tokens: 16, output_tokens: 363, cost_usd: '0.002936' });
+    expect(snapshotFiles(root)).toEqual(before);
+    const real = await tokj(cwd, ['auto-collect', '--json', '--model', 'my-private-model', file]);
+    expect(real.exitCode).toBe(0);
+    expect(JSON.parse(real.stdout)).toMatchObject({ cost_usd: '0.002936', price_source: 'user:token_collection_config.md:openai/my-private-model' });
+  });
+
+  it('refuses an input or prompt file it cannot read with exit 3, writing nothing', async () => {
+    const { cwd, root } = await journal();
+    const before = snapshotFiles(root);
+    const missing = path.join(cwd, 'no-such-response.json');
+    const r = await tokj(cwd, ['auto-collect', missing]);
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toBe(`tokj: cannot read ${missing}: ENOENT; nothing was recorded`);
+    const prompt = await tokj(cwd, ['auto-collect', '--estimate', '--prompt-file', 'no-such-prompt.txt', path.join(fixtures, 'openai-chat-basic.json')]);
+    expect(prompt.exitCode).toBe(3);
+    expect(prompt.stderr).toBe('tokj: cannot read no-such-prompt.txt: ENOENT; nothing was recorded');
+    const count = await tokj(cwd, ['count', 'no-such-prompt.txt']);
+    expect(count.exitCode).toBe(3);
+    expect(count.stderr).toBe('tokj: cannot read no-such-prompt.txt: ENOENT; nothing was counted');
+    const imported = await tokj(cwd, ['import', 'no-such-backfill.jsonl']);
+    expect(imported.exitCode).toBe(3);
+    expect(imported.stderr).toBe('tokj: cannot read no-such-backfill.jsonl: ENOENT; nothing was imported');
     expect(snapshotFiles(root)).toEqual(before);
   });
 
