@@ -50,28 +50,31 @@ export async function watch(layout: Layout, ctx: Ctx, options: { interval?: numb
   const color = tty && !('NO_COLOR' in ctx.env);
   const interval = options.interval ?? 1000;
   let rounds = 0;
+  // Keys come from the terminal in raw mode: q or Ctrl-C quits without a newline.
+  const keys = ctx.stdin as NodeJS.ReadStream;
+  const keyboard = tty && keys.isTTY === true;
   await new Promise<void>((resolve) => {
     let timer: NodeJS.Timeout | undefined;
     const stop = (): void => {
       if (timer) clearInterval(timer);
-      if (tty && process.stdin.isTTY) {
-        process.stdin.setRawMode(false);
-        process.stdin.pause();
+      if (keyboard) {
+        keys.setRawMode(false);
+        keys.pause();
       }
-      if (tty) process.stdout.write('\x1b[?25h');
+      if (tty) void ctx.outRaw('\x1b[?25h');
       resolve();
     };
     const draw = (): void => {
       const lines = renderSnapshot(layout, ctx.now(), color);
-      if (tty) process.stdout.write(`\x1b[?25l\x1b[H\x1b[2J${lines.join('\n')}\n\n(q to quit)\n`);
+      if (tty) void ctx.outRaw(`\x1b[?25l\x1b[H\x1b[2J${lines.join('\n')}\n\n(q to quit)\n`);
       else ctx.out(`${lines.join('\n')}\n`);
       rounds += 1;
       if (options.count !== undefined && rounds >= options.count) stop();
     };
-    if (tty && process.stdin.isTTY) {
-      process.stdin.setRawMode(true);
-      process.stdin.resume();
-      process.stdin.on('data', (key: Buffer) => {
+    if (keyboard) {
+      keys.setRawMode(true);
+      keys.resume();
+      keys.on('data', (key: Buffer) => {
         const k = key.toString();
         if (k === 'q' || k === 'Q' || k === '\u0003') stop();
       });
