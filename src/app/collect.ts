@@ -5,6 +5,7 @@
  * (record-usage.ts), or, with --dry-run, price them the way that flow would and write nothing.
  */
 import { rejectedInput, usageError } from '../core/errors.js';
+import { tokenCountFields, type TokenCountFields } from '../core/usage.js';
 import { describeFailure, refuseOutcome, type FailedOutcome } from '../ingest/refusal.js';
 import type { CallOutcome, ExtractedCall } from '../providers/types.js';
 import { plural } from '../views/format.js';
@@ -116,16 +117,11 @@ function toInput(call: ExtractedCall, naming: CollectNaming): CallInput {
 }
 
 /** A call as --dry-run shows it: what would be recorded, priced as the record would price it. */
-export interface QuotedCall {
+export interface QuotedCall extends TokenCountFields {
   dry_run: true;
   provider: string;
   model: string | null;
   request_id: string | null;
-  input_tokens: number;
-  output_tokens: number;
-  cache_read_tokens: number;
-  cache_write_tokens: number;
-  reasoning_tokens: number;
   cost_usd: string | null;
   estimated: boolean;
 }
@@ -145,11 +141,7 @@ export async function quoteCalls(layout: Layout, calls: ExtractedCall[], naming:
       provider,
       model: input.model ?? null,
       request_id: input.requestId ?? null,
-      input_tokens: call.inputTokens,
-      output_tokens: call.outputTokens,
-      cache_read_tokens: call.cacheReadTokens,
-      cache_write_tokens: call.cacheWriteTokens,
-      reasoning_tokens: call.reasoningTokens,
+      ...tokenCountFields(call),
       cost_usd: input.model ? prices.price(provider, input.model, call).cost_usd : null,
       estimated: input.estimated ?? false,
     };

@@ -6,7 +6,7 @@
 import { usageError } from '../core/errors.js';
 import { trace } from '../io/trace.js';
 import type { SessionState } from '../core/session-state.js';
-import type { Usage } from '../core/usage.js';
+import { tokenCountFields, type Usage } from '../core/usage.js';
 import type { CallRecord } from '../ledger/record.js';
 import { checkCanAdd, modelKey } from '../core/totals.js';
 import { checkSessionId } from '../io/paths.js';
@@ -132,11 +132,7 @@ export function buildCallRecords(txn: JournalTxn, s: SessionState, inputs: CallI
       attempt: input.attempt ?? null,
       note: input.note ?? null,
       request_id: input.requestId ?? null,
-      input_tokens: u.inputTokens,
-      output_tokens: u.outputTokens,
-      cache_read_tokens: u.cacheReadTokens,
-      cache_write_tokens: u.cacheWriteTokens,
-      reasoning_tokens: u.reasoningTokens,
+      ...tokenCountFields(u),
       total_tokens: u.inputTokens + u.outputTokens,
       cost_usd: priced.cost_usd,
       price_source: priced.price_source,

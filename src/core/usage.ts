@@ -35,6 +35,19 @@ export interface Usage {
   subCalls?: SubCall[];
 }
 
+/** The token counts of a usage as the ledger and --dry-run write them (snake_case, the record's field names). */
+export interface TokenCountFields {
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+}
+
+export function tokenCountFields(u: Usage): TokenCountFields {
+  return { input_tokens: u.inputTokens, output_tokens: u.outputTokens, cache_read_tokens: u.cacheReadTokens, cache_write_tokens: u.cacheWriteTokens, reasoning_tokens: u.reasoningTokens };
+}
+
 export interface SubCall {
   model: string;
   inputTokens: number;
