@@ -9,7 +9,7 @@ import { Option } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import { EXIT, usageError } from '../core/errors.js';
 import { writeAtomic } from '../io/fs.js';
-import { collectMetrics, type MetricsSnapshot } from '../metrics/collect.js';
+import { collectMetrics, type MetricsSnapshot } from '../app/metrics.js';
 import { countPoints, renderOtlpJson } from '../metrics/otlp.js';
 import { renderPrometheus } from '../metrics/prometheus.js';
 import { displayUrl, pushOtlp, resolveEndpoint, resolveHeaders } from '../metrics/push.js';

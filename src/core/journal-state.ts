@@ -6,7 +6,7 @@
  */
 import type { CallRecord } from '../ledger/record.js';
 import type { Applied } from '../ledger/cursor.js';
-import type { ViewCache } from '../markdown/view.js';
+import type { ViewCache } from './view-cache.js';
 import { addCall, addTotals, emptyTotals, modelKey, sortedRecord, type Totals } from './totals.js';
 import { monthOfKey } from './entry-key.js';
 

@@ -11,7 +11,7 @@
  */
 import type { CallRecord, SessionEndEvent, SessionStartEvent, SessionStatus } from '../ledger/record.js';
 import type { Applied } from '../ledger/cursor.js';
-import type { ViewCache } from '../markdown/view.js';
+import type { ViewCache } from './view-cache.js';
 import { addCall, emptyTotals, modelKey, sortedRecord, type Totals } from './totals.js';
 import { addMoney } from './decimal-sum.js';
 

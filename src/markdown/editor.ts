@@ -9,8 +9,9 @@
  * record touches a handful of them: shifting every region at every splice made a record
  * into a journal of 20,000 sessions spend most of its time moving spans it never used.
  */
-export type Span = [start: number, end: number];
-export type Regions = Record<string, Span>;
+import type { Regions, Span } from '../core/view-cache.js';
+
+export type { Regions, Span };
 
 interface Splice {
   start: number;

@@ -5,6 +5,7 @@
  * cheap however long a table grows. Slow path (first write, or a person or formatter changed the file): parse once,
  * locate the blocks, insert any that are missing, and tell the caller to render them whole.
  */
+import type { ViewCache } from '../core/view-cache.js';
 import { DocEditor, type Regions, type Span } from './editor.js';
 import type { StampedText } from '../io/fs.js';
 import { trace } from '../io/trace.js';
@@ -12,11 +13,7 @@ import { headingText } from './direct.js';
 import { locateBlocks, parseOptionsFor, TableCells, type BlockSpec, type LocatedDoc } from './locate.js';
 import { parseMarkdownLazily } from './lazy-parse.js';
 
-export interface ViewCache {
-  /** The file's stamp (size, mtime, inode) right after the tool wrote it. */
-  stamp: string;
-  regions: Regions;
-}
+export type { ViewCache };
 
 export interface OpenedView {
   editor: DocEditor;

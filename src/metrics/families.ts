@@ -22,7 +22,6 @@
 import Big from 'big.js';
 import { parseMoney } from '../core/money.js';
 import type { LedgerAggregate, SeriesTotals } from './aggregate.js';
-import type { ActiveSession } from './sessions.js';
 
 export type Attribute = readonly [key: string, value: string];
 
@@ -78,6 +77,14 @@ function perSeries(series: SeriesTotals[], value: (s: SeriesTotals) => string | 
     if (v !== null) points.push({ attributes: seriesAttributes(s), value: v });
   }
   return points;
+}
+
+/** An active session's budget and spend, as the derived state holds them (app/metrics.ts reads them). */
+export interface ActiveSession {
+  id: string;
+  agent: string | null;
+  budget_usd: string | null;
+  cost_usd: string;
 }
 
 function utilization(s: ActiveSession): string | null {
