@@ -134,7 +134,7 @@ export class SessionStates {
       try {
         removeFile(sessionStatePath(this.layout, s.session));
       } catch {
-        // an own file that cannot be removed: a later command replaces it anyway
+        // not removable now: a later command replaces it anyway
       }
     }
   }

@@ -1,12 +1,12 @@
 /**
- * Directories and what is in them: listing one, what is at a path, removing a tree. The
- * kinds and sizes come back as plain values, so callers outside io/ never hold Node's Stats
- * or Dirent objects.
+ * Directories and what is in them: listing one, what is at a path, removing a tree. Kinds
+ * and sizes come back as plain values, so callers outside io/ never hold Node's Stats or
+ * Dirent objects.
  *
- * Errors are Node's own (with their `code`), except where a function says what it makes of
- * a missing path: whether a missing or unreadable directory is an error, a warning or
- * nothing depends on whose directory it is (the ledger's, a billing report folder named on
- * the command line, Claude Code's).
+ * Errors are Node's own, with their `code`, for the caller to judge: a missing ledger folder
+ * is an empty ledger, a billing report folder named on the command line that cannot be read
+ * is exit 3, an unreadable Claude Code folder is a warning. Each function says what it makes
+ * of a path where nothing is.
  */
 import { existsSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 
@@ -18,7 +18,7 @@ export interface DirEntry {
   kind: EntryKind;
 }
 
-/** The names in `dir`, in the order the file system gives them (sort them for a stable order). */
+/** The names in `dir`, in the order the file system gives them (sort them for a stable order); ENOENT when it is missing. */
 export function listNames(dir: string): string[] {
   return readdirSync(dir);
 }

@@ -11,7 +11,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
 export interface ReadableFile {
-  readonly path: string;
   /** The file's size now (it may grow while open: an append by another process). */
   size(): number;
   /** Reads up to `length` bytes at file offset `position` into buf[offset…]; 0 at the end of the file. */
@@ -20,10 +19,7 @@ export interface ReadableFile {
 }
 
 class OpenFile implements ReadableFile {
-  constructor(
-    readonly path: string,
-    private readonly fd: number,
-  ) {}
+  constructor(private readonly fd: number) {}
 
   size(): number {
     return fstatSync(this.fd).size;
@@ -40,7 +36,7 @@ class OpenFile implements ReadableFile {
 
 /** Opens `file` for positioned reads; Node's error when it cannot (ENOENT, EACCES, EISDIR…). Close it when done. */
 export function openFile(file: string): ReadableFile {
-  return new OpenFile(file, openSync(file, 'r'));
+  return new OpenFile(openSync(file, 'r'));
 }
 
 /**
