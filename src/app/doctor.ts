@@ -3,7 +3,6 @@
  * line, no duplicate ids), and the derived state and the markdown views agree with what
  * replaying the ledger gives (calls, tokens and costs per session and in total). Read-only.
  */
-import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { canonicalJournal, newJournalState, recentFrom, STATE_VERSION, type JournalState } from '../core/journal-state.js';
 import { canonicalSession, sessionOrderKey, type SessionState } from '../core/session-state.js';
@@ -12,6 +11,7 @@ import { entryKey, monthOfKey } from '../core/entry-key.js';
 import { TokjError } from '../core/errors.js';
 import { scanLedger } from '../ledger/store.js';
 import { isApplied, sameApplied, type Applied } from '../ledger/cursor.js';
+import { listNames, pathExists } from '../io/dir.js';
 import { readStamped, readTextIfExists } from '../io/fs.js';
 import type { Regions } from '../markdown/editor.js';
 import { locateBlocks, parseOptionsFor, type BlockSpec } from '../markdown/locate.js';
@@ -196,8 +196,8 @@ export async function diagnose(layout: Layout): Promise<Diagnosis> {
   }
   problems.push(...(await monthLogProblems(layout, sessions)));
   // Session files with no session in the ledger: someone's copy, or a lost ledger.
-  if (existsSync(layout.sessionsDir)) {
-    for (const name of readdirSync(layout.sessionsDir)) {
+  if (pathExists(layout.sessionsDir)) {
+    for (const name of listNames(layout.sessionsDir)) {
       if (name.endsWith('.md') && !sessions.has(name.slice(0, -3))) {
         problems.push({ file: rel(path.join(layout.sessionsDir, name)), message: 'no session of this name in the ledger', fix: 'restore the ledger lines, or remove the file if it is not wanted', fixable: false });
       }

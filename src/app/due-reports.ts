@@ -6,7 +6,7 @@
  * write each report once.
  */
 import path from 'node:path';
-import { existsSync } from 'node:fs';
+import { pathExists } from '../io/dir.js';
 import { createFileOnce, ensureDir, readTextIfExists } from '../io/fs.js';
 import { inside } from '../io/paths.js';
 import type { UserPrice } from '../pricing/index.js';
@@ -53,7 +53,7 @@ export async function writeDueReports(input: DueInput): Promise<DueResult> {
   const firstCallDay = scan.summary.calls > 0 && scan.since !== null ? parseDateLabel(scan.since) : null;
   const { periods, older } = candidatePeriods({ kind, weekStart: options.weekStart, today, firstCallDay, sinceDay, untilDay });
   const label = periodLabeller(kind, options.weekStart);
-  const hasReport = (p: Period): boolean => existsSync(path.join(layout.reportsDir, dueFileName(p)));
+  const hasReport = (p: Period): boolean => pathExists(path.join(layout.reportsDir, dueFileName(p)));
   result.older = older.filter((p) => withCalls.has(label(p.first)) && !hasReport(p)).reverse();
 
   const due = periods.filter((p) => withCalls.has(p.label)).reverse();

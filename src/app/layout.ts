@@ -1,7 +1,7 @@
 /** The .ai_workflow layout, and creating it from templates/ without overwriting anything. */
-import { copyFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ensureDir, ioError } from '../io/fs.js';
+import { listNames, pathExists, statIfExists } from '../io/dir.js';
+import { copyFile, ensureDir } from '../io/fs.js';
 import { inside } from '../io/paths.js';
 import { packageRoot } from '../io/package-root.js';
 
@@ -89,20 +89,16 @@ export function ensureLayout(layout: Layout): string[] {
   const created: string[] = [];
   const source = templatePath('workflow');
   const walk = (rel: string): void => {
-    for (const name of readdirSync(path.join(source, rel))) {
+    for (const name of listNames(path.join(source, rel))) {
       const from = path.join(source, rel, name);
-      if (statSync(from).isDirectory()) {
+      if (statIfExists(from)?.kind === 'directory') {
         walk(path.join(rel, name));
         continue;
       }
       const to = inside(layout.root, rel, journalFileName(name));
-      if (existsSync(to)) continue;
+      if (pathExists(to)) continue;
       ensureDir(path.dirname(to));
-      try {
-        copyFileSync(from, to);
-      } catch (error) {
-        throw ioError(error, to);
-      }
+      copyFile(from, to);
       created.push(to);
     }
   };

@@ -4,9 +4,9 @@
  * the price file's identity and the config's fingerprint (core/fingerprint.ts), so a
  * record for a model seen before never loads the 550 KB price table.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { fingerprint } from '../core/fingerprint.js';
 import path from 'node:path';
+import { fingerprint } from '../core/fingerprint.js';
+import { openFile } from '../io/open-file.js';
 import { billCall, findPriceFile, loadPriceTable, loadToolFeeTable, resolveModel, similarModels, snapshotDate, type PricedSubCall, type ResolvedPrice } from '../pricing/index.js';
 import type { Usage } from '../core/usage.js';
 import type { JournalConfig } from './config.js';
@@ -89,14 +89,13 @@ export class PriceBook {
  * snapshot. (Not its mtime: a fresh clone must produce the same cache key.)
  */
 function priceFileIdentity(): string {
-  const file = findPriceFile();
-  const fd = openSync(file, 'r');
+  const file = openFile(findPriceFile());
   try {
     const head = Buffer.alloc(256);
-    const n = readSync(fd, head, 0, head.length, 0);
-    return `${fstatSync(fd).size}-${fingerprint(head.toString('latin1', 0, n))}`;
+    const n = file.read(head, 0, head.length, 0);
+    return `${file.size()}-${fingerprint(head.toString('latin1', 0, n))}`;
   } finally {
-    closeSync(fd);
+    file.close();
   }
 }
 

@@ -5,10 +5,11 @@
  * comparison. Nothing is written unless asked (--write), and only after everything was
  * read: an unreadable or unrecognised report is exit 3 with nothing written.
  */
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { rejectedInput, usageError } from '../core/errors.js';
 import { fetchPages } from '../io/admin-api.js';
+import { listNames, realPath, statIfExists, type PathInfo } from '../io/dir.js';
+import { readText } from '../io/fs.js';
 import { stampedNames, writeNewFile } from '../io/new-file.js';
 import { dateLabel, parseDateLabel } from '../report/calendar.js';
 import { readLedger } from '../report/read-ledger.js';
@@ -52,7 +53,7 @@ export function reportFiles(paths: readonly string[], show: (f: string) => strin
   const add = (file: string): void => {
     let real: string;
     try {
-      real = realpathSync(file);
+      real = realPath(file);
     } catch (error) {
       cannotRead(file, error, show);
     }
@@ -62,24 +63,25 @@ export function reportFiles(paths: readonly string[], show: (f: string) => strin
     }
   };
   for (const p of paths) {
-    let isDir: boolean;
+    let info: PathInfo | null;
     try {
-      isDir = statSync(p).isDirectory();
+      info = statIfExists(p);
     } catch (error) {
       cannotRead(p, error, show);
     }
-    if (!isDir) {
+    if (info === null) cannotRead(p, { code: 'ENOENT' }, show);
+    if (info.kind !== 'directory') {
       add(p);
       continue;
     }
     let names: string[];
     try {
-      names = readdirSync(p);
+      names = listNames(p);
     } catch (error) {
       cannotRead(p, error, show);
     }
     const files = names.filter((n) => !n.startsWith('.') && REPORT_FILE.test(n)).sort().map((n) => path.join(p, n));
-    const regular = files.filter((f) => statSync(f, { throwIfNoEntry: false })?.isFile() === true);
+    const regular = files.filter((f) => statIfExists(f)?.kind === 'file');
     if (regular.length === 0) throw rejectedInput(`${show(p)} holds no .json or .csv file; expected ${EXPECTED}; nothing was written`, 'unreadable_report');
     regular.forEach(add);
   }
@@ -152,7 +154,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
   for (const file of reportFiles(input.paths, input.show)) {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readText(file);
     } catch (error) {
       cannotRead(file, error, input.show);
     }

@@ -5,7 +5,6 @@
  * The folding itself is core/fold.ts.
  */
 import path from 'node:path';
-import { readFileSync, truncateSync } from 'node:fs';
 import { isApplied, type Applied, type Cursor } from '../ledger/cursor.js';
 import type { CallRecord, LedgerEntry } from '../ledger/record.js';
 import { listSegments, scanLedger, scanSegment, segmentSize } from '../ledger/store.js';
@@ -13,7 +12,8 @@ import { entryKey } from '../core/entry-key.js';
 import { foldEntry, type FoldTarget } from '../core/fold.js';
 import { newJournalState } from '../core/journal-state.js';
 import type { SessionState } from '../core/session-state.js';
-import { ensureDir, writeAtomic } from '../io/fs.js';
+import { ensureDir, truncateFile, writeAtomic } from '../io/fs.js';
+import { readBytesFrom } from '../io/open-file.js';
 
 export interface ReplaySink {
   entry(entry: LedgerEntry, at: Cursor, end: Cursor): void;
@@ -88,10 +88,10 @@ export function callsInOrder(entries: KeyedEntry[]): CallRecord[] {
 /** Moves a torn last line to ledger/torn/ and cuts it off the segment; returns where it went. */
 export function moveTornTail(ledgerDir: string, torn: Cursor): string {
   const file = path.join(ledgerDir, torn.file);
-  const tail = readFileSync(file).subarray(torn.offset);
+  const tail = readBytesFrom(file, torn.offset);
   const aside = path.join(ledgerDir, 'torn', `${torn.file}.${torn.offset}.partial`);
   ensureDir(path.dirname(aside));
   writeAtomic(aside, tail.toString('utf8'));
-  truncateSync(file, torn.offset);
+  truncateFile(file, torn.offset);
   return aside;
 }

@@ -12,9 +12,10 @@
  * there is normally one. Every state carries its ledger cursor, so a stale copy
  * left by a crash is brought up to date by replay like any other.
  */
-import { existsSync, readdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { SessionState } from '../core/session-state.js';
+import { listNames, pathExists } from '../io/dir.js';
+import { removeFile } from '../io/fs.js';
 import { sessionStatePath, type Layout } from './layout.js';
 import { readJson, writeJson } from './state-store.js';
 
@@ -40,7 +41,7 @@ export class SessionStates {
   private packs(): Array<{ seq: number; file: string }> {
     let names: string[];
     try {
-      names = readdirSync(this.packDir);
+      names = listNames(this.packDir);
     } catch {
       return [];
     }
@@ -86,7 +87,7 @@ export class SessionStates {
     }
     let names: string[] = [];
     try {
-      names = readdirSync(this.layout.sessionStateDir);
+      names = listNames(this.layout.sessionStateDir);
     } catch {
       // no states at all
     }
@@ -123,17 +124,17 @@ export class SessionStates {
       replaced.push(file);
       for (const [id, state] of Object.entries(pack?.sessions ?? {})) sessions[id] = state;
     }
-    for (const id of Object.keys(sessions)) if (existsSync(sessionStatePath(this.layout, id))) delete sessions[id];
+    for (const id of Object.keys(sessions)) if (pathExists(sessionStatePath(this.layout, id))) delete sessions[id];
     for (const s of packed) sessions[s.session] = s;
     const seq = (older.at(-1)?.seq ?? 0) + 1;
     writeJson(path.join(this.packDir, `${seq}.json`), { sessions } satisfies Pack);
-    for (const file of replaced) unlinkSync(file);
+    for (const file of replaced) removeFile(file);
     for (const s of packed) {
       this.packed?.set(s.session, s);
       try {
-        unlinkSync(sessionStatePath(this.layout, s.session));
+        removeFile(sessionStatePath(this.layout, s.session));
       } catch {
-        // no own file (the usual case), or one a later command replaces anyway
+        // not removable now: a later command replaces it anyway
       }
     }
   }

@@ -12,7 +12,6 @@
  * is re-parsed and rendered whole, so a crash between a view and its state cannot double a row.
  */
 import path from 'node:path';
-import { rmSync } from 'node:fs';
 import { canonicalJournal, newJournalState, STATE_VERSION, type JournalState } from '../core/journal-state.js';
 import { canonicalSession, type SessionState } from '../core/session-state.js';
 import { foldEntry, type FoldTarget } from '../core/fold.js';
@@ -21,7 +20,8 @@ import { markApplied, type Cursor } from '../ledger/cursor.js';
 import { TokjError } from '../core/errors.js';
 import type { CallRecord, LedgerEntry } from '../ledger/record.js';
 import { appendEntries, listSegments, segmentName } from '../ledger/store.js';
-import { ensureDir } from '../io/fs.js';
+import { removeTree } from '../io/dir.js';
+import { ensureDir, removeFile } from '../io/fs.js';
 import { withLock } from '../io/lock.js';
 import { inside } from '../io/paths.js';
 import { trace } from '../io/trace.js';
@@ -80,7 +80,7 @@ export class JournalTxn {
     // The request-id index is derived from the ledger too: rebuilt with the journal state, so
     // ids of a ledger that was deleted (to start over) do not block importing the calls again.
     if (fresh) {
-      for (const dir of indexDirs(ctx.layout)) rmSync(dir, { recursive: true, force: true });
+      for (const dir of indexDirs(ctx.layout)) removeTree(dir);
       ensureDir(ctx.layout.requestIdDir);
     }
     this.requests = new IdIndex(ctx.layout.requestIdDir);
@@ -101,8 +101,8 @@ export class JournalTxn {
       if (options.fromScratch) {
         checkContained(ctx.layout);
         kept = keptViewsOf(ctx.layout);
-        for (const dir of [ctx.layout.sessionStateDir, ...indexDirs(ctx.layout)]) rmSync(dir, { recursive: true, force: true });
-        rmSync(path.join(ctx.layout.stateDir, 'journal.json'), { force: true });
+        for (const dir of [ctx.layout.sessionStateDir, ...indexDirs(ctx.layout)]) removeTree(dir);
+        removeFile(path.join(ctx.layout.stateDir, 'journal.json'));
       }
       checkContained(ctx.layout);
       const txn = new JournalTxn(ctx, kept);

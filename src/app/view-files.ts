@@ -4,10 +4,9 @@
  * wrote it, else by parsing (markdown/view.ts); a new file starts from its template.
  */
 import path from 'node:path';
-import { readFileSync, rmSync } from 'node:fs';
 import type { JournalState } from '../core/journal-state.js';
 import type { SessionState } from '../core/session-state.js';
-import { ensureDir, readStamped, stampOf, writeAtomic } from '../io/fs.js';
+import { ensureDir, readStamped, readText, removeFile, stampOf, writeAtomic } from '../io/fs.js';
 import { cacheOf, openView, type OpenedView, type ViewCache } from '../markdown/view.js';
 import { sessionBlocks, sessionSkeleton } from '../views/session-view.js';
 import { JOURNAL_BLOCKS } from '../views/journal-view.js';
@@ -45,7 +44,7 @@ const templates = new Map<string, string>();
 function template(name: string): string {
   let text = templates.get(name);
   if (text === undefined) {
-    text = readFileSync(templatePath(name), 'utf8');
+    text = readText(templatePath(name));
     templates.set(name, text);
   }
   return text;
@@ -119,7 +118,7 @@ export class ViewFiles {
   async saveMonth(month: string, view: OpenedView, noSessions: boolean): Promise<ViewCache | null> {
     const file = monthLogPath(this.layout, month);
     if (noSessions && view.editor.text === (await this.emptyMonthLog(month))) {
-      rmSync(file, { force: true });
+      removeFile(file);
       return null;
     }
     return this.save(file, view);

@@ -9,8 +9,8 @@
  * whitespace). A last line without its newline is still handed over: a log being written
  * while we read ends mid-line, and its caller decides what a torn line is worth.
  */
-import { closeSync, openSync } from 'node:fs';
 import { lineChunks } from '../io/line-reader.js';
+import { openFile } from '../io/open-file.js';
 
 const CHUNK = 1 << 20;
 const NEWLINE = 0x0a;
@@ -33,9 +33,9 @@ export type OnLine = (buf: Buffer, start: number, end: number) => void;
  */
 export function scanLinesContaining(file: string, needle: string, onLine: OnLine, options: ScanOptions = {}): void {
   const pattern = Buffer.from(needle, 'utf8');
-  const fd = openSync(file, 'r');
+  const log = openFile(file);
   try {
-    const chunks = lineChunks(fd, { chunkSize: options.chunkSize ?? CHUNK });
+    const chunks = lineChunks(log, { chunkSize: options.chunkSize ?? CHUNK });
     for (;;) {
       const next = chunks.next();
       // At the end of the file the rest is a line too.
@@ -44,7 +44,7 @@ export function scanLinesContaining(file: string, needle: string, onLine: OnLine
       if (next.done) return;
     }
   } finally {
-    closeSync(fd);
+    log.close();
   }
 }
 

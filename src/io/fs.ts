@@ -1,12 +1,23 @@
 /**
- * File writes: whole files are replaced atomically (write a temp file, rename over), so a
- * killed process leaves either the old or the new file, never a torn one. Errors from a
- * full disk or a read-only directory become a clear message with exit 74.
+ * Whole files: read (with the stamp that says whether the tool wrote them last), replaced
+ * atomically (write a temp file, rename over), so a killed process leaves either the old or
+ * the new file, never a torn one, appended to, created once, removed. Errors from a full
+ * disk or a read-only directory become a clear message with exit 74. Positioned reads are
+ * io/open-file.ts, directories io/dir.ts.
  */
-import { closeSync, fstatSync, ftruncateSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, fstatSync, ftruncateSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, TokjError } from '../core/errors.js';
 
+/**
+ * A text file that must be there (a template, the price table, a file named on the command
+ * line): Node's error, with its code, when it cannot be read, for the caller to word.
+ */
+export function readText(file: string): string {
+  return readFileSync(file, 'utf8');
+}
+
+/** A text file that may be missing: null then; any other failure is an I/O error (exit 74). */
 export function readTextIfExists(file: string): string | null {
   try {
     return readFileSync(file, 'utf8');
@@ -16,7 +27,6 @@ export function readTextIfExists(file: string): string | null {
   }
 }
 
-/** Wraps a file-system error; anything else (a bug) is passed through untouched. */
 /**
  * A file's identity as last written: size, modification time in nanoseconds and inode.
  * Any write by anyone changes it, so a matching stamp means the bytes are the ones the
@@ -51,6 +61,7 @@ export function stampOf(file: string): string {
   return fileStamp(statSync(file, { bigint: true }));
 }
 
+/** Wraps a file-system error; anything else (a bug) is passed through untouched. */
 export function ioError(error: unknown, file: string): Error {
   const code = (error as NodeJS.ErrnoException).code;
   if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return error as Error;
@@ -62,6 +73,29 @@ export function ioError(error: unknown, file: string): Error {
     EPERM: 'permission denied: check the directory permissions or use --dir',
   };
   return new TokjError(`cannot write ${file}: ${hint[code] ?? (error as Error).message} (${code}); nothing was changed`, EXIT.io, `io_${code}`);
+}
+
+/** Removes a file; nothing to do when it is missing. Other errors are Node's. */
+export function removeFile(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
+/** Cuts a file back to its first `length` bytes (a torn ledger line moved aside). Node's error when it cannot. */
+export function truncateFile(file: string, length: number): void {
+  truncateSync(file, length);
+}
+
+/** Copies a file's bytes to `to`, replacing it: a template into a new journal. */
+export function copyFile(from: string, to: string): void {
+  try {
+    copyFileSync(from, to);
+  } catch (error) {
+    throw ioError(error, to);
+  }
 }
 
 export function ensureDir(dir: string): void {
@@ -153,30 +187,46 @@ export function appendChunks(file: string, next: (offset: number) => Buffer | nu
 
 /**
  * Creates `file` holding `content`, complete or not at all, and never replaces a file: false
- * when the name exists (another run wrote it first). A finished temp file beside it is
- * hard-linked to the name; on a file system without hard links, an exclusive create.
+ * when the name exists (another run wrote it first).
  */
 export function createFileOnce(file: string, content: string): boolean {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${++tmpCounter}.tokj-tmp`);
+  return createFirstFree(path.dirname(file), [file], content) !== null;
+}
+
+/**
+ * Creates the first of `files` (all in `dir`) that is not taken, holding `content`, and
+ * returns it; null when every one is taken. A finished temp file in `dir` is hard-linked to
+ * each name in turn, so the name appears complete or not at all (a reader never sees half a
+ * file) and two writers at once take two names; on a file system without hard links, an
+ * exclusive create, still never replacing a file. `files` is read lazily: a caller may
+ * check each name as it comes (io/new-file.ts refuses a link leading out of the journal).
+ */
+export function createFirstFree(dir: string, files: Iterable<string>, content: string): string | null {
+  const tmp = path.join(dir, `.new.${process.pid}.${++tmpCounter}.tokj-tmp`);
   try {
     writeFileSync(tmp, content, { flag: 'wx' });
   } catch (error) {
     throw ioError(error, tmp);
   }
   try {
-    linkSync(tmp, file);
-    return true;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return false;
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV') throw ioError(error, file);
-    try {
-      writeFileSync(file, content, { flag: 'wx' });
-      return true;
-    } catch (fallback) {
-      if ((fallback as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw ioError(fallback, file);
+    for (const file of files) {
+      try {
+        linkSync(tmp, file);
+        return file;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') continue;
+        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV') throw ioError(error, file);
+        try {
+          writeFileSync(file, content, { flag: 'wx' });
+          return file;
+        } catch (fallback) {
+          if ((fallback as NodeJS.ErrnoException).code === 'EEXIST') continue;
+          throw ioError(fallback, file);
+        }
+      }
     }
+    return null;
   } finally {
     try {
       unlinkSync(tmp);

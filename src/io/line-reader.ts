@@ -11,7 +11,7 @@
  * newline (a last line without its newline: a write in progress, or a torn one) are never
  * part of a run; they are returned, and each caller decides what they are worth.
  */
-import { fstatSync, readSync } from 'node:fs';
+import type { ReadableFile } from './open-file.js';
 
 const NEWLINE = 0x0a;
 const DEFAULT_CHUNK = 1 << 20;
@@ -55,11 +55,11 @@ function grow(buf: Buffer, atEnd: boolean): Buffer {
 }
 
 /**
- * Runs of whole lines of `fd` in file order: each chunk holds one or more lines, each
+ * Runs of whole lines of `file` in file order: each chunk holds one or more lines, each
  * ending in its \n. Returns (as the generator's value) what followed the last newline,
  * empty (start === end) when the file ended in a newline.
  */
-export function* lineChunks(fd: number, options: LineChunkOptions = {}): Generator<LineChunk, LineChunk> {
+export function* lineChunks(file: ReadableFile, options: LineChunkOptions = {}): Generator<LineChunk, LineChunk> {
   const from = options.from ?? 0;
   const to = options.to ?? Infinity;
   const onBytes = options.onBytes;
@@ -74,7 +74,7 @@ export function* lineChunks(fd: number, options: LineChunkOptions = {}): Generat
     while (position < to) {
       if (have === buf.length) buf = grow(buf, false);
       // (the buffer may be bigger than a chunk: a spare one, or grown for a long line)
-      const n = readSync(fd, buf, have, Math.min(buf.length - have, chunkSize, to - position), position);
+      const n = file.read(buf, have, Math.min(buf.length - have, chunkSize, to - position), position);
       if (n === 0) break;
       position += n;
       onBytes?.(n);
@@ -104,8 +104,8 @@ export function* lineChunks(fd: number, options: LineChunkOptions = {}): Generat
  * in file order (walk them from the end), the first chunk also what follows the last
  * newline. The rolling-average check needs only the last few calls, whatever the history.
  */
-export function* lineChunksBackward(fd: number, options: { chunkSize?: number } = {}): Generator<LineChunk, void> {
-  let position = fstatSync(fd).size;
+export function* lineChunksBackward(file: ReadableFile, options: { chunkSize?: number } = {}): Generator<LineChunk, void> {
+  let position = file.size();
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
   let buf = takeBuffer(Math.min(chunkSize, Math.max(1, position)));
   // buf[lo, hi) holds file bytes [position, position + hi - lo) not handed over yet: the
@@ -126,7 +126,7 @@ export function* lineChunksBackward(fd: number, options: { chunkSize?: number } 
       const n = Math.min(lo, chunkSize, position);
       position -= n;
       for (let got = 0; got < n; ) {
-        const read = readSync(fd, buf, lo - n + got, n - got, position + got);
+        const read = file.read(buf, lo - n + got, n - got, position + got);
         // The file was cut short meanwhile (a torn tail moved aside): what is left was read.
         if (read === 0) return;
         got += read;
@@ -208,12 +208,12 @@ export function forEachLineAt(chunk: LineChunk, onLine: (line: string, at: numbe
 }
 
 /** The first offset >= `at` where a line starts (0, or just after a newline), or `size`. */
-export function lineStartAtOrAfter(fd: number, at: number, size: number): number {
+export function lineStartAtOrAfter(file: ReadableFile, at: number, size: number): number {
   if (at <= 0) return 0;
   if (at >= size) return size;
   const probe = Buffer.allocUnsafe(64 * 1024);
   for (let pos = at - 1; pos < size; pos += probe.length) {
-    const n = readSync(fd, probe, 0, probe.length, pos);
+    const n = file.read(probe, 0, probe.length, pos);
     if (n === 0) break;
     const newline = probe.subarray(0, n).indexOf(NEWLINE);
     if (newline !== -1) return pos + newline + 1;

@@ -3,9 +3,10 @@
  * `[A-Za-z0-9._-]{1,128}` (and not `.`/`..`), so a file name built from one never leaves
  * its folder; writes refuse to go through a symlink that points outside the journal.
  */
-import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { TokjError, EXIT, usageError } from '../core/errors.js';
+import { statIfExists } from './dir.js';
 
 export const WORKFLOW_DIR = '.ai_workflow';
 
@@ -46,12 +47,8 @@ export function resolveRoot(dirOption: string | undefined, env: NodeJS.ProcessEn
  * .gitattributes …) into the project itself. journalAt(journalAt(x)) === journalAt(x).
  */
 export function journalAt(dir: string): string {
-  if (path.basename(dir) === WORKFLOW_DIR || !existsSync(dir) || !isDirectory(dir) || existsSync(path.join(dir, 'monitoring'))) return dir;
+  if (path.basename(dir) === WORKFLOW_DIR || !existsSync(dir) || statIfExists(dir)?.kind !== 'directory' || existsSync(path.join(dir, 'monitoring'))) return dir;
   return path.join(dir, WORKFLOW_DIR);
-}
-
-function isDirectory(p: string): boolean {
-  return statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
 /**

@@ -3,10 +3,11 @@
  * writing and host (the record's own timestamp may be older, as in an import; segments of
  * older versions, YYYY-MM.jsonl, are read too). Lines are only appended.
  */
-import { closeSync, openSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { listNames, statIfExists } from '../io/dir.js';
 import { appendChunks, ensureDir } from '../io/fs.js';
 import { forEachLineAt, lineChunks } from '../io/line-reader.js';
+import { openFile } from '../io/open-file.js';
 import type { Cursor } from './cursor.js';
 import { parseEntry, type LedgerEntry } from './record.js';
 
@@ -23,24 +24,20 @@ export function hostLabel(raw: string): string {
   return label || 'host';
 }
 
+/** The segments' file names in name order (month, then host); none when there is no ledger yet. */
 export function listSegments(ledgerDir: string): string[] {
   try {
-    return readdirSync(ledgerDir).filter((f) => SEGMENT.test(f)).sort();
+    return listNames(ledgerDir).filter((f) => SEGMENT.test(f)).sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
 }
 
+/** A segment's size in bytes; 0 when it is missing. */
 export function segmentSize(ledgerDir: string, file: string): number {
-  try {
-    return statSync(path.join(ledgerDir, file)).size;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-    throw error;
-  }
+  return statIfExists(path.join(ledgerDir, file))?.size ?? 0;
 }
-
 
 /**
  * Appends entries as JSON lines in one append (appendChunks: on an I/O error the segment is
@@ -91,8 +88,8 @@ export interface ScannedLine {
  * aside.
  */
 export function* scanSegment(ledgerDir: string, file: string, offset = 0): Generator<ScannedLine, Cursor | null> {
-  const fd = openSync(path.join(ledgerDir, file), 'r');
-  const chunks = lineChunks(fd, { from: offset });
+  const segment = openFile(path.join(ledgerDir, file));
+  const chunks = lineChunks(segment, { from: offset });
   try {
     for (;;) {
       const next = chunks.next();
@@ -106,7 +103,7 @@ export function* scanSegment(ledgerDir: string, file: string, offset = 0): Gener
       }
     }
   } finally {
-    closeSync(fd);
+    segment.close();
   }
 }
 

@@ -2,9 +2,10 @@
  * Loads the price table shipped in the package (pricing/prices.json). No network: prices are
  * a dated snapshot, refreshed by hand with scripts/build-prices.mjs.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EXIT, TokjError } from '../core/errors.js';
+import { pathExists } from '../io/dir.js';
+import { readText } from '../io/fs.js';
 import { packageRoot } from '../io/package-root.js';
 import type { ToolFeeTable } from './tool-fees.js';
 import type { PriceTable } from './types.js';
@@ -15,7 +16,7 @@ let cached: PriceTable | undefined;
 
 /** The shipped table, read once per process. */
 export function loadPriceTable(): PriceTable {
-  cached ??= parsePriceTable(readFileSync(findPriceFile(), 'utf8'));
+  cached ??= parsePriceTable(readText(findPriceFile()));
   return cached;
 }
 
@@ -26,7 +27,7 @@ export function loadPriceTable(): PriceTable {
 export function findPriceFile(from?: string): string {
   const root = packageRoot(from);
   const file = join(root, RELATIVE);
-  if (!existsSync(file)) throw new TokjError(`price table not found: no ${RELATIVE} in ${root}; reinstall tokenjournal`, EXIT.internal, 'price-table-missing');
+  if (!pathExists(file)) throw new TokjError(`price table not found: no ${RELATIVE} in ${root}; reinstall tokenjournal`, EXIT.internal, 'price-table-missing');
   return file;
 }
 
@@ -54,7 +55,7 @@ let cachedFees: ToolFeeTable | undefined;
 
 /** The shipped tool-fee table (pricing/tool-fees.json, beside prices.json), read once. */
 export function loadToolFeeTable(): ToolFeeTable {
-  cachedFees ??= parseToolFeeTable(readFileSync(join(dirname(findPriceFile()), 'tool-fees.json'), 'utf8'));
+  cachedFees ??= parseToolFeeTable(readText(join(dirname(findPriceFile()), 'tool-fees.json')));
   return cachedFees;
 }
 

@@ -6,10 +6,10 @@
  * newline is a write in progress or a torn one: it is not counted, and the file is named
  * so the report can say so.
  */
-import { closeSync, fstatSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { ioError } from '../io/fs.js';
 import { forEachLine, lineChunks, lineStartAtOrAfter } from '../io/line-reader.js';
+import { openFile, type ReadableFile } from '../io/open-file.js';
 import { listSegments, segmentSize } from '../ledger/store.js';
 
 const CHUNK = 4 << 20;
@@ -51,28 +51,28 @@ export function readLedgerPieces(ledgerDir: string, pieces: readonly LedgerPiece
   const result: ReadLedgerResult = { lines: 0, torn: [], bytes: 0 };
   for (const piece of pieces) {
     const full = path.join(ledgerDir, piece.file);
-    let fd: number;
+    let segment: ReadableFile;
     try {
-      fd = openSync(full, 'r');
+      segment = openFile(full);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw ioError(error, full);
     }
     try {
-      const size = fstatSync(fd).size;
-      const from = lineStartAtOrAfter(fd, piece.start, size);
-      const to = lineStartAtOrAfter(fd, Math.min(piece.end, size), size);
-      readLines(fd, from, to, size, onLine, result, piece.file, onBytes);
+      const size = segment.size();
+      const from = lineStartAtOrAfter(segment, piece.start, size);
+      const to = lineStartAtOrAfter(segment, Math.min(piece.end, size), size);
+      readLines(segment, from, to, size, onLine, result, piece.file, onBytes);
     } finally {
-      closeSync(fd);
+      segment.close();
     }
   }
   return result;
 }
 
 /** Hands on the lines in [from, to) (both line starts); torn when `to` is the end and the last line has no newline. */
-function readLines(fd: number, from: number, to: number, size: number, onLine: (line: string) => void, result: ReadLedgerResult, file: string, onBytes?: (bytes: number, done: number) => void): void {
-  const chunks = lineChunks(fd, {
+function readLines(segment: ReadableFile, from: number, to: number, size: number, onLine: (line: string) => void, result: ReadLedgerResult, file: string, onBytes?: (bytes: number, done: number) => void): void {
+  const chunks = lineChunks(segment, {
     from,
     to,
     chunkSize: CHUNK,

@@ -1,8 +1,9 @@
-import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { forEachLine, forEachLineAt, lineChunks, lineChunksBackward, lineStartAtOrAfter, type LineChunk } from '../../src/io/line-reader.js';
+import { openFile, type ReadableFile } from '../../src/io/open-file.js';
 import { tempDir } from '../helpers.js';
 
 interface Line {
@@ -23,22 +24,22 @@ function naive(bytes: Buffer, from = 0, to = bytes.length): { lines: Line[]; tai
   return { lines, tail: bytes.toString('utf8', at, to) };
 }
 
-function withFile<T>(bytes: Buffer, read: (fd: number) => T): T {
-  const file = path.join(tempDir(), 'lines');
-  writeFileSync(file, bytes);
-  const fd = openSync(file, 'r');
+function withFile<T>(bytes: Buffer, read: (file: ReadableFile) => T): T {
+  const name = path.join(tempDir(), 'lines');
+  writeFileSync(name, bytes);
+  const file = openFile(name);
   try {
-    return read(fd);
+    return read(file);
   } finally {
-    closeSync(fd);
+    file.close();
   }
 }
 
-function forward(fd: number, options: Parameters<typeof lineChunks>[1]): { lines: Line[]; plain: string[]; tail: string; counted: number } {
+function forward(file: ReadableFile, options: Parameters<typeof lineChunks>[1]): { lines: Line[]; plain: string[]; tail: string; counted: number } {
   const lines: Line[] = [];
   const plain: string[] = [];
   let counted = 0;
-  const chunks = lineChunks(fd, options);
+  const chunks = lineChunks(file, options);
   for (;;) {
     const next = chunks.next();
     if (next.done) return { lines, plain, tail: next.value.buf.toString('utf8', next.value.start, next.value.end), counted };
@@ -61,7 +62,7 @@ describe('lineChunks', () => {
     fc.assert(
       fc.property(fileBytes, fc.integer({ min: 1, max: 40 }), (bytes, chunkSize) => {
         const expected = naive(bytes);
-        const got = withFile(bytes, (fd) => forward(fd, { chunkSize }));
+        const got = withFile(bytes, (file) => forward(file, { chunkSize }));
         expect(got.lines).toEqual(expected.lines);
         expect(got.plain).toEqual(expected.lines.map((l) => l.text));
         expect(got.counted).toBe(expected.lines.length);
@@ -74,7 +75,7 @@ describe('lineChunks', () => {
   it('reads from a line start up to another, counting the bytes it reads', () => {
     const bytes = Buffer.from('{"a":1}\n{"b":"é"}\n\n{"c":3}\n{"d":4}');
     let read = 0;
-    const got = withFile(bytes, (fd) => forward(fd, { from: 8, to: 29, chunkSize: 3, onBytes: (n) => (read += n) }));
+    const got = withFile(bytes, (file) => forward(file, { from: 8, to: 29, chunkSize: 3, onBytes: (n) => (read += n) }));
     expect(got.lines).toEqual([
       { text: '{"b":"é"}', at: 8, end: 19 },
       { text: '{"c":3}', at: 20, end: 28 },
@@ -85,8 +86,8 @@ describe('lineChunks', () => {
 
   it('finds line starts from any offset', () => {
     const bytes = Buffer.from('ab\ncd\n\nef');
-    withFile(bytes, (fd) => {
-      expect([0, 1, 2, 3, 4, 6, 7, 8, 9, 12].map((at) => lineStartAtOrAfter(fd, at, bytes.length))).toEqual([0, 3, 3, 3, 6, 6, 7, 9, 9, 9]);
+    withFile(bytes, (file) => {
+      expect([0, 1, 2, 3, 4, 6, 7, 8, 9, 12].map((at) => lineStartAtOrAfter(file, at, bytes.length))).toEqual([0, 3, 3, 3, 6, 6, 7, 9, 9, 9]);
     });
   });
 });
@@ -97,10 +98,10 @@ describe('lineChunksBackward', () => {
       fc.property(fileBytes, fc.integer({ min: 1, max: 40 }), (bytes, chunkSize) => {
         const { lines, tail } = naive(bytes);
         const expected = [...lines.map((l) => l.text), ...(tail.trim() === '' ? [] : [tail])].reverse();
-        const got = withFile(bytes, (fd) => {
+        const got = withFile(bytes, (file) => {
           const out: string[] = [];
           const ats: number[] = [];
-          for (const chunk of lineChunksBackward(fd, { chunkSize })) {
+          for (const chunk of lineChunksBackward(file, { chunkSize })) {
             ats.push(chunk.at);
             expect(bytes.subarray(chunk.at, chunk.at + chunk.end - chunk.start).equals(chunk.buf.subarray(chunk.start, chunk.end))).toBe(true);
             const inChunk: string[] = [];
@@ -119,9 +120,9 @@ describe('lineChunksBackward', () => {
 
   it('stops reading when the caller stops', () => {
     const bytes = Buffer.from(Array.from({ length: 1000 }, (_, i) => `{"i":${i}}`).join('\n'));
-    const seen = withFile(bytes, (fd) => {
+    const seen = withFile(bytes, (file) => {
       const chunks: LineChunk[] = [];
-      for (const chunk of lineChunksBackward(fd, { chunkSize: 64 })) {
+      for (const chunk of lineChunksBackward(file, { chunkSize: 64 })) {
         chunks.push({ ...chunk });
         if (chunks.length === 2) break;
       }

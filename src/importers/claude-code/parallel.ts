@@ -5,7 +5,7 @@
  * that order as soon as they and those before them are read. Small imports (and tests running the sources, where
  * no worker bundle exists) read in-process.
  */
-import { statSync } from 'node:fs';
+import { statIfExists } from '../../io/dir.js';
 import { trace } from '../../io/trace.js';
 import { resultsInOrder } from '../../io/worker-pool.js';
 import { threadCount, workerScript } from '../../io/workers.js';
@@ -21,7 +21,7 @@ export function workerCount(env: NodeJS.ProcessEnv, files: number, bytes: number
 
 function sizeOf(file: string): number {
   try {
-    return statSync(file).size;
+    return statIfExists(file)?.size ?? 0;
   } catch {
     return 0;
   }

@@ -8,9 +8,10 @@
  * be any of: a config directory (holding `projects/`), `projects/` itself, one project, or a
  * single `.jsonl` file.
  */
-import { closeSync, openSync, readSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { usageError } from '../../core/errors.js';
+import { listEntries, realPath, statIfExists, type DirEntry, type PathInfo } from '../../io/dir.js';
+import { openFile, type ReadableFile } from '../../io/open-file.js';
 
 /**
  * The config directories to look in, most specific first: $CLAUDE_CONFIG_DIR's entries,
@@ -37,12 +38,13 @@ export async function defaultClaudeProjectDirs(env: NodeJS.ProcessEnv, home: str
 }
 
 function isDirectory(p: string): boolean {
-  return statOrNull(p)?.isDirectory() ?? false;
+  return statOrNull(p)?.kind === 'directory';
 }
 
-function statOrNull(p: string): Stats | null {
+/** What is at p, or null when nothing is or it cannot be looked at. */
+function statOrNull(p: string): PathInfo | null {
   try {
-    return statSync(p);
+    return statIfExists(p);
   } catch {
     return null;
   }
@@ -58,12 +60,12 @@ export function findTranscripts(places: readonly string[], warn?: (message: stri
   const files = new Set<string>();
   const seenDirs = new Set<string>();
   const walk = (dir: string): void => {
-    let entries;
+    let entries: DirEntry[];
     try {
-      const real = realpathSync(dir);
+      const real = realPath(dir);
       if (seenDirs.has(real)) return;
       seenDirs.add(real);
-      entries = readdirSync(dir, { withFileTypes: true });
+      entries = listEntries(dir);
     } catch (error) {
       warn?.(`${dir} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); skipped`);
       return;
@@ -71,21 +73,15 @@ export function findTranscripts(places: readonly string[], warn?: (message: stri
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const p = path.join(dir, entry.name);
-      let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
-      if (entry.isSymbolicLink()) {
-        const target = statOrNull(p);
-        isDir = target?.isDirectory() ?? false;
-        isFile = target?.isFile() ?? false;
-      }
-      if (isDir) walk(p);
-      else if (isFile && entry.name.endsWith('.jsonl')) files.add(realpathSync(p));
+      const kind = entry.kind === 'symlink' ? statOrNull(p)?.kind : entry.kind;
+      if (kind === 'directory') walk(p);
+      else if (kind === 'file' && entry.name.endsWith('.jsonl')) files.add(realPath(p));
     }
   };
   for (const place of places) {
     const info = statOrNull(place);
     if (info === null) throw usageError(`${place} does not exist; give the Claude Code config directory (~/.claude), its projects/ folder, or a .jsonl transcript`, 'no_source');
-    if (info.isFile()) files.add(realpathSync(place));
+    if (info.kind === 'file') files.add(realPath(place));
     else {
       const projects = path.join(place, 'projects');
       walk(isDirectory(projects) ? projects : place);
@@ -105,9 +101,9 @@ const TIMESTAMP = /"timestamp":"([^"]+)"/;
 let headBuffer: Buffer | null = null;
 
 export function firstTimestamp(file: string): number {
-  let fd: number;
+  let transcript: ReadableFile;
   try {
-    fd = openSync(file, 'r');
+    transcript = openFile(file);
   } catch {
     return NaN;
   }
@@ -118,7 +114,7 @@ export function firstTimestamp(file: string): number {
     let n = 0;
     for (const want of [8 * 1024, buf.length]) {
       const asked = want - n;
-      const got = readSync(fd, buf, n, asked, n);
+      const got = transcript.read(buf, n, asked, n);
       n += got;
       const match = TIMESTAMP.exec(buf.toString('utf8', 0, n));
       if (match) return Date.parse(match[1]!);
@@ -128,6 +124,6 @@ export function firstTimestamp(file: string): number {
   } catch {
     return NaN;
   } finally {
-    closeSync(fd);
+    transcript.close();
   }
 }

@@ -8,8 +8,8 @@
  * grow until its last one: the result says which responses may still be written to (`open`),
  * so that the caller records them only once they are complete (read.ts).
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { pathExists } from '../../io/dir.js';
 import { scanLinesContaining } from '../line-scan.js';
 import { TranscriptLines } from './bytes.js';
 import { mergeEntries, type ClaudeEntry, type Skip } from './entry.js';
@@ -106,5 +106,5 @@ function hasOwnTranscript(file: string, agentId: string): boolean {
   if (agentId === '' || /[\\/]/.test(agentId)) return false;
   const dir = path.dirname(file);
   const name = `agent-${agentId}.jsonl`;
-  return existsSync(path.join(dir, path.basename(file, '.jsonl'), 'subagents', name)) || existsSync(path.join(dir, name));
+  return pathExists(path.join(dir, path.basename(file, '.jsonl'), 'subagents', name)) || pathExists(path.join(dir, name));
 }

@@ -4,8 +4,9 @@
  * project's markdown parser (loaded lazily, as everywhere) and yields one record per entry.
  * Entries without a timestamp get the file's modification time unless told otherwise.
  */
-import { readFile, stat } from 'node:fs/promises';
 import { usageError } from '../../core/errors.js';
+import { statIfExists, type PathInfo } from '../../io/dir.js';
+import { readText } from '../../io/fs.js';
 import { parseMarkdownLazily } from '../../markdown/lazy-parse.js';
 import type { ImportRecord, Warn } from '../types.js';
 import { parseSeedMarkdown } from './parse.js';
@@ -19,16 +20,20 @@ export interface SeedMarkdownOptions {
 }
 
 export async function* readSeedMarkdown(file: string, options: SeedMarkdownOptions = {}): AsyncGenerator<ImportRecord> {
+  const notAFile = (): Error => usageError(`${file} is not a file; give the old journal, e.g. .ai_workflow/work_journal/token_usage.md`, 'no_source');
   let text: string;
-  let mtime: Date;
+  let info: PathInfo | null;
   try {
-    [text, mtime] = await Promise.all([readFile(file, 'utf8'), stat(file).then((s) => s.mtime)]);
+    text = readText(file);
+    info = statIfExists(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EISDIR') throw usageError(`${file} is not a file; give the old journal, e.g. .ai_workflow/work_journal/token_usage.md`, 'no_source');
+    if (code === 'ENOENT' || code === 'EISDIR') throw notAFile();
     throw error;
   }
-  let fallbackTimestamp = mtime.toISOString();
+  // (removed between the read and the stat)
+  if (info === null) throw notAFile();
+  let fallbackTimestamp = info.mtime.toISOString();
   if (options.fallbackTimestamp !== undefined) {
     const time = Date.parse(options.fallbackTimestamp);
     if (Number.isNaN(time)) throw usageError(`"${options.fallbackTimestamp}" is not an ISO date-time (for example 2025-06-01T10:00:00Z)`, 'bad_timestamp');
