@@ -4,9 +4,8 @@
  * the monitoring folder's lock. Apart from config.ts, which every record loads, so `tokj
  * record` does not load the markdown writers.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { readStamped, writeAtomic } from '../io/fs.js';
+import { readStamped, readText, writeAtomic } from '../io/fs.js';
 import { withLock } from '../io/lock.js';
 import { table } from '../markdown/build.js';
 import { serializeNode } from '../markdown/serialize.js';
@@ -22,7 +21,7 @@ export async function setSetting(layout: Layout, key: string, value: string): Pr
   ensureLayout(layout);
   await withLock(layout.monitoring, async () => {
     const file = layout.configMd;
-    const view = await openView(readStamped(file), null, CONFIG_BLOCKS, path.relative(layout.root, file), () => readFileSync(templatePath('workflow/monitoring/token_collection_config.md'), 'utf8'));
+    const view = await openView(readStamped(file), null, CONFIG_BLOCKS, path.relative(layout.root, file), () => readText(templatePath('workflow/monitoring/token_collection_config.md')));
     const rows = (view.rowCells.rows('settings') ?? []).map((cells) => [cells[0]?.trim() ?? '', cells[1]?.trim() ?? '', cells[2]?.trim() ?? '']);
     const existing = rows.find((r) => r[0] === key);
     if (existing) existing[1] = normalized;
