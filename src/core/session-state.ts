@@ -27,8 +27,8 @@ export interface ModelTotals extends Totals {
 }
 
 /**
- * A session's metadata is what its session_start says (session, provider, model, agent,
- * budget_usd, labels): the earliest start's, applyStartToSession copies it.
+ * A session's metadata (session, provider, model, agent, budget_usd, labels) is its
+ * session_start's, of several the earliest's: applyStartToSession copies it.
  */
 export interface SessionState extends Pick<SessionStartEvent, 'session' | 'provider' | 'model' | 'agent' | 'budget_usd' | 'labels'> {
   v: 3;

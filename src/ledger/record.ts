@@ -91,8 +91,8 @@ export function serializeEntry(entry: LedgerEntry): string {
 
 /**
  * The JSON value a ledger line holds when it is an object (unchecked); null when the line is
- * not JSON or holds no object. The readers of the ledger (this file, the report, reconcile,
- * metrics) all start here. An array passes: it has no `type`, `session` or `timestamp`, so no
+ * not JSON or holds no object. parseEntry, the report's and reconcile's tallies and metrics
+ * read lines through it. An array passes: it has no `type`, `session` or `timestamp`, so no
  * reader takes it for an entry.
  */
 export function parseLineObject(line: string): Record<string, unknown> | null {

@@ -9,6 +9,7 @@ import { exactCount, isRecord, type ExactJson } from './exact-json.js';
 import { bucketsOf, checkedSpan, hasMoreOf, resultsOf, utcDate, type JsonObject } from './fields.js';
 import { ReportError, type BilledProvider, type Fact, type FactKind, type ReportPage, type ReportReader, type Span } from './types.js';
 
+/** How one provider marks its pages and buckets and writes the bucket times. */
 export interface PageFormat {
   provider: BilledProvider;
   /** For messages: what such a page is. */
@@ -17,7 +18,7 @@ export interface PageFormat {
   isPage(doc: JsonObject): boolean;
   /** Whether a bucket is this format's (for detection: its times are there, in their form). */
   isBucket(b: JsonObject): boolean;
-  /** A bucket's start and end in ms; NaN for a time that cannot be read (checkedSpan says so). */
+  /** A bucket's start and end in ms (NaN where unreadable: checkedSpan refuses it), or throws saying what is wrong. */
   times(b: JsonObject, where: string): [start: number, end: number];
 }
 
