@@ -26,14 +26,12 @@ export interface ModelTotals extends Totals {
   tool_cost_usd?: string;
 }
 
-export interface SessionState {
+/**
+ * A session's metadata (session, provider, model, agent, budget_usd, labels) is its
+ * session_start's, of several the earliest's: applyStartToSession copies it.
+ */
+export interface SessionState extends Pick<SessionStartEvent, 'session' | 'provider' | 'model' | 'agent' | 'budget_usd' | 'labels'> {
   v: 3;
-  session: string;
-  provider: string | null;
-  model: string | null;
-  agent: string | null;
-  budget_usd: string | null;
-  labels: Record<string, string>;
   /** The session_start's time; until one is applied, the time of the session's first entry. */
   started: string;
   status: SessionStatus;

@@ -23,6 +23,7 @@ export interface CallRecord extends TokenCounts {
   model: string;
   agent: string | null;
   operation: string | null;
+  /** "N" or "N/M", or null. */
   attempt: string | null;
   note: string | null;
   request_id: string | null;
@@ -88,17 +89,26 @@ export function serializeEntry(entry: LedgerEntry): string {
   return `${JSON.stringify(entry)}\n`;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Parses one ledger line; null for a line that is not a ledger entry (doctor reports those). */
-export function parseEntry(line: string): LedgerEntry | null {
+/**
+ * The JSON value a ledger line holds when it is an object (unchecked); null when the line is
+ * not JSON or holds no object. parseEntry, the report's and reconcile's tallies and metrics
+ * read lines through it. An array passes: it has no `type`, `session` or `timestamp`, so no
+ * reader takes it for an entry.
+ */
+export function parseLineObject(line: string): Record<string, unknown> | null {
   let value: unknown;
   try {
     value = JSON.parse(line);
   } catch {
     return null;
   }
-  if (!isObject(value) || typeof value.session !== 'string' || typeof value.timestamp !== 'string') return null;
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null;
+}
+
+/** Parses one ledger line; null for a line that is not a ledger entry (doctor reports those). */
+export function parseEntry(line: string): LedgerEntry | null {
+  const value = parseLineObject(line);
+  if (value === null || typeof value.session !== 'string' || typeof value.timestamp !== 'string') return null;
   if (value.type === 'call' || value.type === 'session_start' || value.type === 'session_end') return value as unknown as LedgerEntry;
   return null;
 }

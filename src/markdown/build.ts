@@ -29,8 +29,12 @@ export function paragraph(children: PhrasingContent[]): Paragraph {
   return { type: 'paragraph', children };
 }
 
-/** A `**Label**: value` list, the shape of the reference design's info and summary lists. */
-export function labelledList(items: Array<[label: string, value: string]>): List {
+/**
+ * A `**Label**: value` list, the shape of the reference design's info and summary lists.
+ * `after` makes the node that follows a label (`: value`): one line of text unless the
+ * caller wraps it (wrap.ts wrappedLabelledList, for reports).
+ */
+export function labelledList(items: Array<[label: string, value: string]>, after: (label: string, rest: string) => PhrasingContent = (_, rest) => text(rest)): List {
   return {
     type: 'list',
     ordered: false,
@@ -38,7 +42,7 @@ export function labelledList(items: Array<[label: string, value: string]>): List
     children: items.map(([label, value]): ListItem => ({
       type: 'listItem',
       spread: false,
-      children: [paragraph([strong(label), text(`: ${value}`)])],
+      children: [paragraph([strong(label), after(label, `: ${value}`)])],
     })),
   };
 }

@@ -4,8 +4,8 @@
  * for text written once (the reports); the journal's and session files' lists stay one line
  * per item, as their readers expect.
  */
-import type { PhrasingContent } from 'mdast';
-import { oneLine } from './build.js';
+import type { List, PhrasingContent } from 'mdast';
+import { labelledList, oneLine } from './build.js';
 
 /** MD013's line_length in the shipped config (a test holds the two equal). */
 export const LINE_LENGTH = 100;
@@ -41,4 +41,9 @@ export function wrapLines(value: string, first: number, rest: number): string {
 /** A text node wrapped to LINE_LENGTH: `used` columns of its first line are taken already, continuation lines are indented `indent`. */
 export function wrappedText(value: string, used: number, indent = 0): PhrasingContent {
   return { type: 'text', value: wrapLines(value, LINE_LENGTH - used, LINE_LENGTH - indent) };
+}
+
+/** `- **Label**: value` items (build.ts labelledList), each value wrapped after its label: `- **` and `**` take 6 columns. */
+export function wrappedLabelledList(items: Array<[label: string, value: string]>): List {
+  return labelledList(items, (label, rest) => wrappedText(rest, 2 + label.length + 4, 2));
 }

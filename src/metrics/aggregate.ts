@@ -9,7 +9,7 @@
 import type { Totals } from '../core/totals.js';
 import { EXIT, TokjError } from '../core/errors.js';
 import type { DecimalSum } from '../core/decimal-sum.js';
-import type { TokenField } from '../ledger/record.js';
+import { parseLineObject, type TokenField } from '../ledger/record.js';
 import { Aggregator } from '../report/aggregate.js';
 import { Tally } from '../report/tally.js';
 import { ZoneDays } from '../report/zone.js';
@@ -125,14 +125,7 @@ export class LedgerAggregate {
 
   /** A segment starts at its first entry with a timestamp. */
   private noteStart(text: string): void {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      return;
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
-    const timestamp = (value as Record<string, unknown>).timestamp;
+    const timestamp = parseLineObject(text)?.timestamp;
     const ms = typeof timestamp === 'string' ? Date.parse(timestamp) : NaN;
     if (!Number.isFinite(ms)) return;
     this.startMs = this.startMs === null ? ms : Math.min(this.startMs, ms);

@@ -6,10 +6,10 @@
  * charges. Without that grouping a line is the day's whole bill, of no particular model.
  * Priority Tier costs are not in this report (Anthropic's documentation says so).
  */
-import { exactDecimal, type ExactJson } from './exact-json.js';
-import { dimsOf, hasMoreOf, shown, stringField, type JsonObject } from './fields.js';
-import { anthropicBuckets, anthropicResults, isAnthropicPage } from './anthropic-page.js';
-import { ReportError, type CostFact, type ReportPage, type ReportReader, type Span } from './types.js';
+import { exactDecimal } from './exact-json.js';
+import { dimsOf, shown, stringField, type JsonObject } from './fields.js';
+import { ANTHROPIC_PAGE, pageReader } from './bucketed-page.js';
+import { ReportError, type CostFact } from './types.js';
 
 const CENT = '0.01';
 
@@ -43,18 +43,10 @@ function costFact(r: JsonObject, date: string, where: string): CostFact {
   };
 }
 
-export const anthropicCosts = {
+export const anthropicCosts = pageReader({
   id: 'anthropic-costs',
-  provider: 'anthropic',
   describe: 'an Anthropic /v1/organizations/cost_report page',
-  detect: (doc) => isAnthropicPage(doc) && anthropicResults(doc).some((r) => r.amount !== undefined),
-  read(doc): ReportPage {
-    const facts: CostFact[] = [];
-    const spans: Span[] = [];
-    for (const b of anthropicBuckets(doc)) {
-      spans.push({ provider: 'anthropic', kind: 'cost', start: b.start, end: b.end });
-      b.results.forEach((r, i) => facts.push(costFact(r, b.date, `${b.where}, result ${i + 1}`)));
-    }
-    return { format: 'anthropic-costs', provider: 'anthropic', facts, spans, hasMore: hasMoreOf(doc), skipped: [] };
-  },
-} satisfies ReportReader<ExactJson>;
+  page: ANTHROPIC_PAGE,
+  kind: 'cost',
+  fact: costFact,
+});

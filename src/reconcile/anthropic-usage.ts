@@ -6,10 +6,9 @@
  * requests (requests: null). `server_tool_use.web_search_requests` are billed in the cost
  * report as web_search charges.
  */
-import type { ExactJson } from './exact-json.js';
-import { countField, dimsOf, hasMoreOf, stringField, type JsonObject } from './fields.js';
-import { anthropicBuckets, anthropicResults, isAnthropicPage, requireRecord } from './anthropic-page.js';
-import type { ReportPage, ReportReader, Span, UsageFact } from './types.js';
+import { countField, dimsOf, requireRecord, stringField, type JsonObject } from './fields.js';
+import { ANTHROPIC_PAGE, pageReader } from './bucketed-page.js';
+import type { UsageFact } from './types.js';
 
 export const ANTHROPIC_DIMS = { api_key_id: 'api_key_id', workspace_id: 'workspace_id' } as const;
 
@@ -29,18 +28,10 @@ function usageFact(r: JsonObject, date: string, where: string): UsageFact {
   };
 }
 
-export const anthropicUsage = {
+export const anthropicUsage = pageReader({
   id: 'anthropic-usage',
-  provider: 'anthropic',
   describe: 'an Anthropic /v1/organizations/usage_report/messages page',
-  detect: (doc) => isAnthropicPage(doc) && anthropicResults(doc).every((r) => r.amount === undefined),
-  read(doc): ReportPage {
-    const facts: UsageFact[] = [];
-    const spans: Span[] = [];
-    for (const b of anthropicBuckets(doc)) {
-      spans.push({ provider: 'anthropic', kind: 'usage', start: b.start, end: b.end });
-      b.results.forEach((r, i) => facts.push(usageFact(r, b.date, `${b.where}, result ${i + 1}`)));
-    }
-    return { format: 'anthropic-usage', provider: 'anthropic', facts, spans, hasMore: hasMoreOf(doc), skipped: [] };
-  },
-} satisfies ReportReader<ExactJson>;
+  page: ANTHROPIC_PAGE,
+  kind: 'usage',
+  fact: usageFact,
+});

@@ -73,6 +73,13 @@ export function checkedSpan(start: number, end: number, where: string): { start:
   return { start, end };
 }
 
+/** A nested object field; {} when absent or null. */
+export function requireRecord(v: ExactJson | undefined, where: string, name: string): JsonObject {
+  if (v === undefined || v === null) return {};
+  if (!isRecord(v)) throw new ReportError(`${where}: ${name} is not an object`);
+  return v;
+}
+
 export function hasMoreOf(doc: ExactJson): boolean {
   return isRecord(doc) && doc.has_more === true;
 }

@@ -8,6 +8,7 @@
 import { readCallFields, emptyFields } from '../report/call-fields.js';
 import { DecimalSum, parseCost } from '../core/decimal-sum.js';
 import { parseMoney } from '../core/money.js';
+import { parseLineObject } from '../ledger/record.js';
 import { dateLabel } from '../report/calendar.js';
 import { ZoneDays } from '../report/zone.js';
 import { canonicalProvider } from '../pricing/names.js';
@@ -71,18 +72,11 @@ export class JournalTally {
   constructor(private readonly maps: readonly DimensionMap[]) {}
 
   consumeLine(line: string): void {
-    let e: unknown;
-    try {
-      e = JSON.parse(line);
-    } catch {
+    const entry = parseLineObject(line);
+    if (entry === null) {
       this.skipped++;
       return;
     }
-    if (typeof e !== 'object' || e === null) {
-      this.skipped++;
-      return;
-    }
-    const entry = e as Record<string, unknown>;
     if (entry.type !== 'call') return;
     const f = this.fields;
     const day = readCallFields(entry, null, f) ? this.utc.dayOf(f.timestamp) : NaN;

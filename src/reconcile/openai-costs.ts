@@ -8,10 +8,10 @@
  * null and its amount is the day's whole bill: a token charge of no particular model.
  * `quantity` with `quantity_unit` tokens (or 1000_tokens) says how many tokens a line bills.
  */
-import { exactDecimal, isRecord, type ExactJson } from './exact-json.js';
-import { dimsOf, hasMoreOf, shown, stringField, type JsonObject } from './fields.js';
-import { isOpenAiPage, openAiBuckets, openAiResults } from './openai-page.js';
-import { ReportError, type CostFact, type CostQuantity, type ReportPage, type ReportReader, type Span } from './types.js';
+import { exactDecimal, isRecord } from './exact-json.js';
+import { dimsOf, shown, stringField, type JsonObject } from './fields.js';
+import { OPENAI_PAGE, pageReader } from './bucketed-page.js';
+import { ReportError, type CostFact, type CostQuantity } from './types.js';
 
 export const OPENAI_COST_DIMS = { project_id: 'project_id', api_key_id: 'api_key_id' } as const;
 
@@ -60,33 +60,26 @@ export function dollarsOf(r: JsonObject, where: string): CostFact['amount'] {
   return value;
 }
 
-export const openAiCosts = {
+function costFact(r: JsonObject, date: string, where: string): CostFact {
+  const label = stringField(r, 'line_item');
+  const item = parseLineItem(label);
+  return {
+    kind: 'cost',
+    provider: 'openai',
+    date,
+    charge: item.charge,
+    model: item.model,
+    label: label ?? 'all charges (not grouped by line_item)',
+    amount: dollarsOf(r, where),
+    quantity: quantityOf(r, item.part),
+    dims: dimsOf(r, OPENAI_COST_DIMS),
+  };
+}
+
+export const openAiCosts = pageReader({
   id: 'openai-costs',
-  provider: 'openai',
   describe: 'an OpenAI /v1/organization/costs page',
-  detect: (doc) => isOpenAiPage(doc) && openAiResults(doc).some((r) => r.amount !== undefined),
-  read(doc): ReportPage {
-    const facts: CostFact[] = [];
-    const spans: Span[] = [];
-    for (const b of openAiBuckets(doc)) {
-      spans.push({ provider: 'openai', kind: 'cost', start: b.start, end: b.end });
-      b.results.forEach((r, i) => {
-        const where = `${b.where}, result ${i + 1}`;
-        const label = stringField(r, 'line_item');
-        const item = parseLineItem(label);
-        facts.push({
-          kind: 'cost',
-          provider: 'openai',
-          date: b.date,
-          charge: item.charge,
-          model: item.model,
-          label: label ?? 'all charges (not grouped by line_item)',
-          amount: dollarsOf(r, where),
-          quantity: quantityOf(r, item.part),
-          dims: dimsOf(r, OPENAI_COST_DIMS),
-        });
-      });
-    }
-    return { format: 'openai-costs', provider: 'openai', facts, spans, hasMore: hasMoreOf(doc), skipped: [] };
-  },
-} satisfies ReportReader<ExactJson>;
+  page: OPENAI_PAGE,
+  kind: 'cost',
+  fact: costFact,
+});

@@ -6,10 +6,9 @@
  * code interpreter sessions carries no tokens to hold against the journal: it is counted in
  * `skipped` (its dollars are in the costs pages as other charges).
  */
-import type { ExactJson } from './exact-json.js';
-import { countField, dimsOf, hasMoreOf, stringField, type JsonObject } from './fields.js';
-import { isOpenAiPage, openAiBuckets, openAiResults } from './openai-page.js';
-import type { ReportPage, ReportReader, Span, UsageFact } from './types.js';
+import { countField, dimsOf, stringField, type JsonObject } from './fields.js';
+import { OPENAI_PAGE, pageReader } from './bucketed-page.js';
+import type { UsageFact } from './types.js';
 
 const TOKEN_RESULTS = new Set(['organization.usage.completions.result', 'organization.usage.embeddings.result', 'organization.usage.moderations.result']);
 
@@ -34,22 +33,11 @@ function usageFact(r: JsonObject, date: string, where: string): UsageFact {
   };
 }
 
-export const openAiUsage = {
+export const openAiUsage = pageReader({
   id: 'openai-usage',
-  provider: 'openai',
   describe: 'an OpenAI /v1/organization/usage/* page',
-  detect: (doc) => isOpenAiPage(doc) && openAiResults(doc).every((r) => r.amount === undefined),
-  read(doc): ReportPage {
-    const facts: UsageFact[] = [];
-    const spans: Span[] = [];
-    const skipped: string[] = [];
-    for (const b of openAiBuckets(doc)) {
-      spans.push({ provider: 'openai', kind: 'usage', start: b.start, end: b.end });
-      b.results.forEach((r, i) => {
-        if (isTokenResult(r)) facts.push(usageFact(r, b.date, `${b.where}, result ${i + 1}`));
-        else skipped.push(String(r.object ?? 'a usage result without token counts'));
-      });
-    }
-    return { format: 'openai-usage', provider: 'openai', facts, spans, hasMore: hasMoreOf(doc), skipped };
-  },
-} satisfies ReportReader<ExactJson>;
+  page: OPENAI_PAGE,
+  kind: 'usage',
+  fact: usageFact,
+  skip: (r) => (isTokenResult(r) ? null : String(r.object ?? 'a usage result without token counts')),
+});

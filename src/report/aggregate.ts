@@ -9,7 +9,8 @@ import { periodLabeller } from './calendar.js';
 import { emptyFields, readCallFields, type CallFields } from './call-fields.js';
 import { DecimalSum, parseCost } from '../core/decimal-sum.js';
 import { parseMoney } from '../core/money.js';
-import { current, Tally } from './tally.js';
+import { parseLineObject } from '../ledger/record.js';
+import { Tally, type TalliedCall } from './tally.js';
 import { ToolFeeTotals } from './tool-fees.js';
 import type { ZoneDays } from './zone.js';
 
@@ -65,7 +66,7 @@ export function tallyOf<K>(map: Map<K, Tally>, key: K): Tally {
   return t;
 }
 
-const bump = <K>(map: Map<K, Tally>, key: K): void => tallyOf(map, key).add();
+const bump = <K>(map: Map<K, Tally>, key: K, call: TalliedCall): void => tallyOf(map, key).add(call);
 
 export class Aggregator {
   /**
@@ -118,7 +119,8 @@ export class Aggregator {
   private lastSessionId = '';
   private lastCostDay = NaN;
   private lastDayCost: DecimalSum | null = null;
-  private readonly fields = emptyFields();
+  /** The call being added: its line's fields, then its parsed cost (one object, refilled). */
+  private readonly fields: CallFields & TalliedCall = { ...emptyFields(), priced: 0, slow: null };
   private readonly onBilledCall: AggregateOptions['onBilledCall'];
 
   constructor(readonly options: AggregateOptions) {
@@ -133,23 +135,11 @@ export class Aggregator {
    * of JSON.parse: in JS it ran at about half V8's native parser's speed.)
    */
   consumeLine(line: string): void {
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
+    const e = parseLineObject(line);
+    if (e === null) {
       this.skipped++;
       return;
     }
-    this.consume(value);
-  }
-
-  /** One parsed ledger line. */
-  consume(value: unknown): void {
-    if (typeof value !== 'object' || value === null) {
-      this.skipped++;
-      return;
-    }
-    const e = value as Entry;
     const type = e.type;
     if (type === 'call') {
       if (readCallFields(e, this.options.labelKey, this.fields)) {
@@ -164,7 +154,7 @@ export class Aggregator {
   }
 
   /** Adds a call; false when it is not counted (out of range, or unusable). */
-  private addCall(f: CallFields): boolean {
+  private addCall(f: CallFields & TalliedCall): boolean {
     const day = this.options.zone.dayOf(f.timestamp);
     if (Number.isNaN(day)) {
       this.skipped++;
@@ -172,30 +162,22 @@ export class Aggregator {
     }
     if (day < this.since || day > this.until) return false;
 
-    const c = current;
     const cost = f.cost;
-    if (cost === null) c.priced = 0;
-    else if (parseCost(cost)) c.priced = 1;
+    if (cost === null) f.priced = 0;
+    else if (parseCost(cost)) f.priced = 1;
     else {
       try {
-        c.slow = parseMoney(cost);
-        c.priced = 2;
+        f.slow = parseMoney(cost);
+        f.priced = 2;
       } catch {
         this.skipped++;
         return false;
       }
     }
-    c.input = f.input;
-    c.output = f.output;
-    c.cacheRead = f.cacheRead;
-    c.cacheWrite = f.cacheWrite;
-    c.cacheWrite1h = f.cacheWrite1h;
-    c.reasoning = f.reasoning;
-    c.estimated = f.estimated;
 
     if (day < this.minDay) this.minDay = day;
     if (day > this.maxDay) this.maxDay = day;
-    if (c.priced !== 0) {
+    if (f.priced !== 0) {
       let d = this.lastDayCost;
       if (day !== this.lastCostDay || d === null) {
         d = this.dayCosts.get(day) ?? null;
@@ -203,8 +185,8 @@ export class Aggregator {
         this.lastCostDay = day;
         this.lastDayCost = d;
       }
-      if (c.priced === 1) d.addParsed();
-      else d.addSlow(c.slow!);
+      if (f.priced === 1) d.addParsed();
+      else d.addSlow(f.slow!);
     }
 
     const timestamp = f.timestamp;
@@ -221,7 +203,7 @@ export class Aggregator {
     }
     if (timestamp < s.first) s.first = timestamp;
     else if (timestamp > s.last) s.last = timestamp;
-    s.add();
+    s.add(f);
 
     if (this.options.period !== 'session') {
       if (day !== this.lastDay) {
@@ -234,7 +216,7 @@ export class Aggregator {
           this.lastPeriod = p;
         }
       }
-      this.lastPeriod!.add();
+      this.lastPeriod!.add(f);
     }
 
     let byModel = this.tree.get(f.provider);
@@ -243,17 +225,17 @@ export class Aggregator {
     if (byAgent === undefined) byModel.set(f.model, (byAgent = new Map()));
     let a = byAgent.get(f.agent);
     if (a === undefined) byAgent.set(f.agent, (a = { operations: new Map(), large: null }));
-    bump(a.operations, f.operation);
-    if (f.input > LARGE_PROMPT_TOKENS) (a.large ??= new Tally()).add();
+    bump(a.operations, f.operation, f);
+    if (f.input > LARGE_PROMPT_TOKENS) (a.large ??= new Tally()).add(f);
 
     // "N" or "N/M": parseInt reads the N.
     if (f.attempt !== null && Number.parseInt(f.attempt, 10) > 1) {
-      this.retries.add();
-      bump(this.retriesByModel, `${f.provider}/${f.model}`);
+      this.retries.add(f);
+      bump(this.retriesByModel, `${f.provider}/${f.model}`, f);
     }
 
-    if (this.options.labelKey !== null) bump(this.labels, f.label ?? this.sessionLabels.get(f.session) ?? null);
-    if (this.options.byTier) bump(this.tiers, f.tier);
+    if (this.options.labelKey !== null) bump(this.labels, f.label ?? this.sessionLabels.get(f.session) ?? null, f);
+    if (this.options.byTier) bump(this.tiers, f.tier, f);
     return true;
   }
 

@@ -1,15 +1,12 @@
 /** The fields of a parsed call line the report uses, checked, in a struct reused for every call. */
+import type { CallRecord } from '../ledger/record.js';
 
-/** The fields of one call the report uses, refilled for every call (no allocation). */
-export interface CallFields {
-  timestamp: string;
-  session: string;
-  provider: string;
-  model: string;
-  agent: string | null;
-  operation: string | null;
-  /** "N" or "N/M", or null. */
-  attempt: string | null;
+/**
+ * The fields of one call the report uses, refilled for every call (no allocation). Those it
+ * uses as the line holds them are the ledger's own (CallRecord); the counts, read leniently
+ * (absent is 0), and the cost, label and tier have names of their own.
+ */
+export interface CallFields extends Pick<CallRecord, 'timestamp' | 'session' | 'provider' | 'model' | 'agent' | 'operation' | 'attempt' | 'estimated'> {
   input: number;
   output: number;
   cacheRead: number;
@@ -18,7 +15,6 @@ export interface CallFields {
   reasoning: number;
   /** cost_usd as written: a decimal string, or null for unpriced. */
   cost: string | null;
-  estimated: boolean;
   /** labels[KEY] for --by label:KEY; null when absent. */
   label: string | null;
   /** 'batch' for a batch result, else the recorded service_tier, else 'standard'. */

@@ -8,9 +8,9 @@
  */
 import type { AlignType, Root, RootContent } from 'mdast';
 import { formatCount, formatUsd, parseMoney } from '../core/money.js';
-import type { List, ListItem, Paragraph } from 'mdast';
-import { bulletList, heading, paragraph, strong, table } from '../markdown/build.js';
-import { wrappedText } from '../markdown/wrap.js';
+import type { List, Paragraph } from 'mdast';
+import { bulletList, heading, paragraph, table } from '../markdown/build.js';
+import { wrappedLabelledList, wrappedText } from '../markdown/wrap.js';
 import { ALERT_HEADER, alertCells } from '../views/alert-cells.js';
 import { serializeNode } from '../markdown/serialize.js';
 import { averageCount, percentText, ratioText, timeText } from '../views/format.js';
@@ -31,20 +31,6 @@ const keyText = (key: string | null): string => key ?? '(none)';
  */
 const prose = (value: string): Paragraph => paragraph([wrappedText(value, 0)]);
 const bullets = (values: string[]): List => bulletList(values.map((v) => [wrappedText(v, 2, 2)]));
-
-/** `- **Label**: value` items, each value wrapped after its label. */
-function labelledList(items: Array<[label: string, value: string]>): List {
-  return {
-    type: 'list',
-    ordered: false,
-    spread: false,
-    children: items.map(([label, value]): ListItem => ({
-      type: 'listItem',
-      spread: false,
-      children: [paragraph([strong(label), wrappedText(`: ${value}`, 2 + label.length + 4, 2)])],
-    })),
-  };
-}
 
 function scopeItems(d: ReportData): Array<[string, string]> {
   return [
@@ -179,14 +165,14 @@ export function reportTree(d: ReportData): Root {
     type: 'root',
     children: [
       heading(1, 'Usage Report'),
-      labelledList(scopeItems(d)),
+      wrappedLabelledList(scopeItems(d)),
       heading(2, 'Totals'),
-      labelledList(totalItems(d)),
+      wrappedLabelledList(totalItems(d)),
       ...periodSection(d),
       ...breakdowns(d),
       ...sessionSection(d),
       heading(2, 'Efficiency Metrics'),
-      labelledList(efficiencyItems(d)),
+      wrappedLabelledList(efficiencyItems(d)),
       ...alertSection(d),
       ...suggestionSection(d),
       ...notes(d),

@@ -2,26 +2,29 @@
 import { EXIT, TokjError } from '../core/errors.js';
 import type { Money } from '../core/money.js';
 import { DecimalSum, type ExportedSum } from '../core/decimal-sum.js';
+import type { CallFields } from './call-fields.js';
 
-/** A Tally as plain data: counts in a fixed order, then its cost sum. */
+/** A Tally as plain data: its counts (SUMMED, then maxInput), then its cost sum. */
 export interface ExportedTally {
   n: number[];
   sum: ExportedSum;
 }
 
-/** The call being added, filled once per ledger line by the aggregator (no allocation). */
-export const current = {
-  input: 0,
-  output: 0,
-  cacheRead: 0,
-  cacheWrite: 0,
-  cacheWrite1h: 0,
-  reasoning: 0,
+/**
+ * A call as a Tally adds it: the counts read from its line (call-fields.ts) and its cost,
+ * already parsed. The aggregator refills one object per ledger line (no allocation).
+ */
+export interface TalliedCall extends Pick<CallFields, 'input' | 'output' | 'cacheRead' | 'cacheWrite' | 'cacheWrite1h' | 'reasoning' | 'estimated'> {
   /** 0 unpriced, 1 parsed into parsedCost, 2 in `slow`. */
-  priced: 0 as 0 | 1 | 2,
-  slow: null as Money | null,
-  estimated: false,
-};
+  priced: 0 | 1 | 2;
+  slow: Money | null;
+}
+
+/**
+ * The counts a Tally sums, in the order exportTally lists them (maxInput, a maximum, comes
+ * after them). add() spells them out instead: it runs several times per ledger line.
+ */
+const SUMMED = ['calls', 'input', 'output', 'cacheRead', 'cacheWrite', 'cacheWrite1h', 'reasoning', 'unpriced', 'estimated'] as const;
 
 /**
  * A Tally is its own cost sum (it extends DecimalSum rather than holding one) so adding a call
@@ -45,9 +48,8 @@ export class Tally extends DecimalSum {
     return this;
   }
 
-  /** Adds `current`. */
-  add(): void {
-    const c = current;
+  /** Adds one call (its cost already in parsedCost or `slow`, as `priced` says). */
+  add(c: TalliedCall): void {
     this.calls++;
     this.input += c.input;
     this.output += c.output;
@@ -63,36 +65,19 @@ export class Tally extends DecimalSum {
   }
 
   addTally(t: Tally): void {
-    this.calls += t.calls;
-    this.input += t.input;
-    this.output += t.output;
-    this.cacheRead += t.cacheRead;
-    this.cacheWrite += t.cacheWrite;
-    this.cacheWrite1h += t.cacheWrite1h;
-    this.reasoning += t.reasoning;
-    this.unpriced += t.unpriced;
-    this.estimated += t.estimated;
+    for (const k of SUMMED) this[k] += t[k];
     this.maxInput = Math.max(this.maxInput, t.maxInput);
     this.addSum(t);
   }
 
   exportTally(): ExportedTally {
-    return { n: [this.calls, this.input, this.output, this.cacheRead, this.cacheWrite, this.cacheWrite1h, this.reasoning, this.unpriced, this.estimated, this.maxInput], sum: this.exportSum() };
+    return { n: [...SUMMED.map((k) => this[k]), this.maxInput], sum: this.exportSum() };
   }
 
   /** Adds a tally exported by exportTally (as addTally adds a live one). */
   addExported(e: ExportedTally): void {
-    const [calls, input, output, cacheRead, cacheWrite, cacheWrite1h, reasoning, unpriced, estimated, maxInput] = e.n as [number, number, number, number, number, number, number, number, number, number];
-    this.calls += calls;
-    this.input += input;
-    this.output += output;
-    this.cacheRead += cacheRead;
-    this.cacheWrite += cacheWrite;
-    this.cacheWrite1h += cacheWrite1h;
-    this.reasoning += reasoning;
-    this.unpriced += unpriced;
-    this.estimated += estimated;
-    this.maxInput = Math.max(this.maxInput, maxInput);
+    SUMMED.forEach((k, i) => (this[k] += e.n[i]!));
+    this.maxInput = Math.max(this.maxInput, e.n[SUMMED.length]!);
     this.addExportedSum(e.sum);
   }
 
