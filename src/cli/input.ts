@@ -14,7 +14,7 @@ const UNREADABLE = new Set(['ENOENT', 'EISDIR', 'EACCES', 'ENOTDIR', 'EPERM']);
 export function unreadableInput(error: unknown, file: string, what = 'nothing was recorded'): Error {
   const code = (error as NodeJS.ErrnoException).code;
   if (typeof code === 'string' && UNREADABLE.has(code)) return rejectedInput(`cannot read ${file}: ${code}; ${what}`, 'unreadable');
-  return ioError(error, file);
+  return ioError(error, file, 'read');
 }
 
 export async function readInputText(file: string, ctx: Ctx, what?: string): Promise<string> {

@@ -23,7 +23,7 @@ export function readTextIfExists(file: string): string | null {
     return readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw ioError(error, file);
+    throw ioError(error, file, 'read');
   }
 }
 
@@ -47,7 +47,7 @@ export function readStamped(file: string): StampedText | null {
     fd = openSync(file, 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw ioError(error, file);
+    throw ioError(error, file, 'read');
   }
   try {
     const stamp = fileStamp(fstatSync(fd, { bigint: true }));
@@ -61,8 +61,8 @@ export function stampOf(file: string): string {
   return fileStamp(statSync(file, { bigint: true }));
 }
 
-/** Wraps a file-system error; anything else (a bug) is passed through untouched. */
-export function ioError(error: unknown, file: string): Error {
+/** Wraps a file-system error (exit 74); anything else (a bug) is passed through untouched. */
+export function ioError(error: unknown, file: string, action: 'read' | 'write' = 'write'): Error {
   const code = (error as NodeJS.ErrnoException).code;
   if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return error as Error;
   const hint: Record<string, string> = {
@@ -72,7 +72,7 @@ export function ioError(error: unknown, file: string): Error {
     EACCES: 'permission denied: check the directory permissions or use --dir',
     EPERM: 'permission denied: check the directory permissions or use --dir',
   };
-  return new TokjError(`cannot write ${file}: ${hint[code] ?? (error as Error).message} (${code}); nothing was changed`, EXIT.io, `io_${code}`);
+  return new TokjError(`cannot ${action} ${file}: ${hint[code] ?? (error as Error).message} (${code}); nothing was changed`, EXIT.io, `io_${code}`);
 }
 
 /** Removes a file; nothing to do when it is missing. Other errors are Node's. */

@@ -56,7 +56,7 @@ export function readLedgerPieces(ledgerDir: string, pieces: readonly LedgerPiece
       segment = openFile(full);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw ioError(error, full);
+      throw ioError(error, full, 'read');
     }
     try {
       const size = segment.size();
