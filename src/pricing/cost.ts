@@ -4,7 +4,7 @@
  */
 import { rejectedInput } from '../core/errors.js';
 import Big from 'big.js';
-import { type Money, ZERO, moneyToString, parseRate, scaledToString, tokensTimesRate } from '../core/money.js';
+import { type Money, moneyToString, scaledToString, tokensTimesRate } from '../core/money.js';
 import type { Usage } from '../core/usage.js';
 import { longContextTier, rateMultiplier, ratesFor } from './rates.js';
 import type { PriceEntry, ResolvedPrice, TierThreshold } from './types.js';

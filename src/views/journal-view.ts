@@ -6,10 +6,9 @@
  * after years as on the first day.
  */
 import type { JournalState } from '../core/journal-state.js';
-import type { PhrasingContent } from 'mdast';
 import { modelsInOrder, type SessionState } from '../core/session-state.js';
 import { formatUsd, parseMoney } from '../core/money.js';
-import { paragraph, strong, table, text } from '../markdown/build.js';
+import { paragraph, strong, text } from '../markdown/build.js';
 import { alignedTableText, labelledListText, type DirectCell } from '../markdown/direct.js';
 import type { BlockSpec } from '../markdown/locate.js';
 import { serializeNode } from '../markdown/serialize.js';

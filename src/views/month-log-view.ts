@@ -10,7 +10,7 @@ import { headingText } from '../markdown/direct.js';
 import type { BlockSpec } from '../markdown/locate.js';
 import { serializeNode } from '../markdown/serialize.js';
 import type { OpenedView } from '../markdown/view.js';
-import { count, plural, totalCostText } from './format.js';
+import { plural, totalCostText } from './format.js';
 import { LOG_ALIGN, LOG_HEADER, logCells } from './journal-view.js';
 import { replaceKeyedTable, upsertKeyedRow } from './tables.js';
 

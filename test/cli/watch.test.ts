@@ -1,5 +1,4 @@
 import { execa } from 'execa';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bin, tempDir, tokj } from '../helpers.js';
 import { requirement } from '../requirements.js';

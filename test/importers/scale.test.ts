@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 // The benchmark's generator: realistic transcripts (streamed snapshots, resumed sessions,
 // subagents, synthetic errors) and the totals they must yield.
 import { writeClaudeTree } from '../../bench/ccusage.mjs';
-import { ledgerLines, monthLogRows, readMd, snapshotFiles, tableIn, tempDir, tokj } from '../helpers.js';
+import { ledgerLines, monthLogRows, snapshotFiles, tempDir, tokj } from '../helpers.js';
 
 const tree = tempDir('tokj-cc-tree-');
 let expected: { calls: number; sessions: number; input_tokens: number; output_tokens: number };

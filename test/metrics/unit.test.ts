@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Big from 'big.js';
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import '../../src/core/money.js'; // big.js settings: plain decimals, as the ledger stores them
 import { LedgerAggregate } from '../../src/metrics/aggregate.js';

@@ -3,7 +3,7 @@
  * checker that reads a journal back (ledger, derived state, markdown through the GFM parser)
  * and says whether everything agrees with the ledger.
  */
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import Big from 'big.js';
 import { execa } from 'execa';

@@ -87,7 +87,7 @@ describe('serializing through remark-stringify writes the bytes of the direct ca
       [labelledList([['Model', 'gpt-4o']]), '- **Model**: gpt-4o'],
       [heading(2, 'Alerts'), '## Alerts'],
     ];
-    for (const [node, expected] of blocks) {
+    for (const [node] of blocks) {
       same(node, true);
       same(node, false);
     }
