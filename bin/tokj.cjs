@@ -3,8 +3,9 @@
 // tokj's start-up, and `tokj record` runs after every model call. Node >= 22.1 does this
 // itself (module.enableCompileCache); on Node 20 we keep the cache: each bundle is compiled
 // through vm.Script with its cached data, and after a run whose cache was missing or
-// rejected, the data V8 produced (including functions compiled lazily during the run) is
-// saved for the next one, in the OS temp dir, under the bundle's build id and real path.
+// rejected, or the first run of a command the cache does not cover yet, the data V8 produced
+// (including functions compiled lazily during the run) is saved for the next one, in the OS
+// temp dir, under the bundle's build id and real path.
 // TOKJ_NO_COMPILE_CACHE=1 turns it off.
 // CommonJS on purpose: an ES module entry point costs Node's ESM loader, ~5 ms a run.
 'use strict';
@@ -17,6 +18,9 @@ const vm = require('node:vm');
 const entry = path.join(__dirname, '..', 'dist', 'tokj.cjs');
 const cacheDir = path.join(os.tmpdir(), `tokj-compile-cache-${typeof process.getuid === 'function' ? process.getuid() : 'user'}`);
 const loaded = new Map();
+/** The command this run is (a word like record or auto-collect; anything else counts as ''). */
+const COMMAND = /^[a-z][a-z-]{0,31}$/.test(process.argv[2] ?? '') ? process.argv[2] : '';
+const MAX_COVERED = 40;
 
 // No importModuleDynamically option: a bundle must not use import() at all (the build
 // refuses one that does, scripts/bundle-check.mjs). vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER
@@ -66,7 +70,8 @@ function pathHash(text) {
  * code exactly: the bundle's build id (a hash of all of it) and its real path (two installs
  * of one version never share an entry, nor does an upgrade in place reuse the old one). The
  * file name carries the Node version, the id and a hash of the path; the file's first line
- * holds the id and the path themselves and must match before its data is used.
+ * holds the id and the path themselves and must match before its data is used, and its
+ * second line the commands whose runs the data covers.
  */
 function requireCached(file) {
   if (loaded.has(file)) return loaded.get(file).exports;
@@ -79,19 +84,30 @@ function requireCached(file) {
   const cacheFile = path.join(cacheDir, cacheName);
   const header = Buffer.from(`tokj code cache\0${buildId}\0${realFile}\n`, 'utf8');
   let cachedData;
+  let covered = [];
   try {
     const data = readFileSync(cacheFile);
-    cachedData = data.length > header.length && data.subarray(0, header.length).equals(header) ? data.subarray(header.length) : undefined;
+    const end = data.length > header.length && data.subarray(0, header.length).equals(header) ? data.indexOf(10, header.length) : -1;
+    if (end > 0) {
+      covered = data.toString('utf8', header.length, end).split(',');
+      cachedData = data.subarray(end + 1);
+    }
   } catch {
     cachedData = undefined;
   }
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
-  if (cachedData === undefined || script.cachedDataRejected) {
+  const fresh = cachedData === undefined || script.cachedDataRejected;
+  // V8 saves the functions compiled by the time of the save: data made by a run of `tokj
+  // init` lacks most of record's, which every later record would compile again. So the
+  // entry lists the commands whose runs it covers, and the first run of another command saves
+  // it again (what the cache held plus what this run compiled), a few dozen times at most.
+  if (fresh || (!covered.includes(COMMAND) && covered.length < MAX_COVERED)) {
+    const commands = fresh ? [COMMAND] : [...covered, COMMAND];
     process.once('exit', () => {
       try {
         mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
         const tmp = `${cacheFile}.${process.pid}.tmp`;
-        writeFileSync(tmp, Buffer.concat([header, script.createCachedData()]));
+        writeFileSync(tmp, Buffer.concat([header, Buffer.from(`${commands.join(',')}\n`, 'utf8'), script.createCachedData()]));
         renameSync(tmp, cacheFile);
         // This install's entries for its earlier builds will not be read again.
         const mine = `-${pathHash(realFile)}.bin`;

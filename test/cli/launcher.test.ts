@@ -156,6 +156,31 @@ describe('bin/tokj.cjs with the compile cache, cold then warm', () => {
   });
 });
 
+describe('the compile cache covers every command it has run', () => {
+  it('a cache first made by another command is extended once by the first record, then used as it is', async () => {
+    const [cwd, tmp] = [tempDir(), tempDir('tokj-tmpdir-')];
+    await journal(cwd, tmp);
+    // --version first, as a new user might: the cache it leaves holds little of record's code.
+    expect((await tokj(['--version'], { cwd, tmp })).exitCode).toBe(0);
+    const entry = (): string => [...cacheFiles(tmp).keys()].find((f) => path.basename(f).startsWith('tokj.cjs-'))!;
+    const covered = (): string[] => readFileSync(entry(), 'utf8').split('\n')[1]!.split(',');
+    if (launcherCache) expect(covered()).toEqual(['']);
+    const before = launcherCache ? statSync(entry()) : null;
+    const first = await tokj(['record', '100', '10'], { cwd, tmp });
+    expect(first.exitCode, first.stderr).toBe(0);
+    if (launcherCache) {
+      expect(covered()).toEqual(['', 'record']);
+      const after = statSync(entry());
+      // What the first record compiled is now in the cache with what --version left.
+      expect(after.size).toBeGreaterThan(before!.size);
+      const again = await tokj(['record', '100', '10'], { cwd, tmp });
+      expect(again.exitCode, again.stderr).toBe(0);
+      expect(statSync(entry()).ino, 'a covered command rewrote the cache').toBe(after.ino);
+    }
+    expect(ledgerLines(path.join(cwd, '.ai_workflow')).filter((l) => l.type === 'call')).toHaveLength(launcherCache ? 2 : 1);
+  });
+});
+
 describe('what the record path loads', () => {
   it('tokj record loads no node:crypto, streams or worker_threads (tokj init without an id loads crypto, when it makes the id)', async () => {
     const [cwd, tmp] = [tempDir(), tempDir('tokj-tmpdir-')];
