@@ -259,9 +259,10 @@ export class SessionStates {
       for (const [id, state] of g.carried) held.set(id, later(held.get(id) ?? null, state)!);
       for (const id of held.keys()) if (own.has(id)) held.delete(id);
       for (const s of g.packed) held.set(s.session, s);
-      const sessions = Object.fromEntries([...held].sort(([a], [b]) => (a < b ? -1 : 1)));
-      writeJson(this.bucketFile(name), { sessions } satisfies Pack);
       this.buckets.set(name, held);
+      // Emptied (what it held has newer own files): no file, as for a bucket never used.
+      if (held.size === 0) removeFile(this.bucketFile(name));
+      else writeJson(this.bucketFile(name), { sessions: Object.fromEntries([...held].sort(([a], [b]) => (a < b ? -1 : 1))) } satisfies Pack);
     }
     for (const s of unpacked) writeJson(sessionStatePath(this.layout, s.session), s);
 
