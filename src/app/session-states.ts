@@ -12,13 +12,18 @@
  * files of the sessions it took afterwards, so an own file present is always the latest. A
  * crash in between leaves a stale own file of a session the journal state lists as pending,
  * and every state carries its ledger cursor: the next transaction finds it behind and refolds
- * it from the ledger, like any stale copy.
+ * it from the ledger, like any stale copy. Checking means reading every pending state back:
+ * after an import, thousands. So a write that packs states ends with a mark, `buckets/
+ * written.json`, naming the sessions and the cursor it wrote; when the journal state's pending
+ * list and cursor are the ones marked, none was left behind and none is read back.
  *
  * The previous version kept one pack, `.state/sessions/packs/<seq>.json` (the highest sequence
  * number holding a session counts). Those are still read (whole, as then), and moved into the
  * buckets by the next transaction that writes packs or had to read them; the folder is removed
  * after the buckets are written. Where both hold a session (a crash between the two steps, or
  * the previous version run again on this journal) the copy further along the ledger counts.
+ * The buckets have a folder of their own: an old pack's name can be a bucket's (123.json), and
+ * whether old packs remain is then one look at a folder that is normally missing.
  */
 import path from 'node:path';
 import { fingerprint, fingerprintBucket } from '../core/fingerprint.js';
@@ -119,6 +124,8 @@ export class SessionStates {
    */
   wroteAll(ids: string[], applied: Applied): boolean {
     if (ids.length === 0) return true;
+    // Only a commit that packed (that many closed sessions) marks: the record path reads no mark.
+    if (ids.length < PACK_FROM) return false;
     let written: { commit?: unknown } | null = null;
     try {
       written = readJson(this.writtenFile);

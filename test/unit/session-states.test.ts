@@ -50,7 +50,7 @@ describe('SessionStates', () => {
     const ids = states.map((s) => s.session);
     expect(read.wroteAll(ids, { [SEGMENT]: 100 })).toBe(true);
     expect(read.wroteAll(ids, { [SEGMENT]: 101 })).toBe(false);
-    expect(read.wroteAll(ids.slice(1), { [SEGMENT]: 100 })).toBe(false);
+    expect(read.wroteAll([...ids.slice(1), 'other'], { [SEGMENT]: 100 })).toBe(false);
     // Fewer closed sessions: own files, and the mark stays the earlier commit's.
     read.write([closed('b', 1, 120)]);
     expect(existsSync(sessionStatePath(layout, 'b'))).toBe(true);
