@@ -21,7 +21,7 @@ import { sessionBlocks } from '../views/session-view.js';
 import { JOURNAL_BLOCKS } from '../views/journal-view.js';
 import { MONTH_LOG_BLOCKS } from '../views/month-log-view.js';
 import { count, plural, totalCostCell, totalCostText } from '../views/format.js';
-import { monthLogPath, sessionMdPath, sessionStatePath, type Layout } from './layout.js';
+import { monthLogPath, sessionMdPath, type Layout } from './layout.js';
 import { SessionStates } from './session-states.js';
 import { readJson } from './state-store.js';
 
@@ -137,18 +137,19 @@ export async function diagnose(layout: Layout): Promise<Diagnosis> {
   const { sessions, journal, problems, pending } = replay(layout, trusted?.applied ?? null);
   const rel = (file: string): string => path.relative(layout.root, file);
   const states = new SessionStates(layout);
+  const pendingIds = new Set(trusted?.pending_sessions ?? []);
   for (const [id, expected] of sessions) {
     let state: SessionState | null = null;
     try {
       state = trusted ? states.read(id, () => true) : null;
     } catch {
-      problems.push({ file: rel(sessionStatePath(layout, id)), message: `derived state of session ${id} is damaged`, fix: REBUILD, fixable: true });
+      problems.push({ file: rel(states.storedIn(id)), message: `derived state of session ${id} is damaged`, fix: REBUILD, fixable: true });
     }
     // A state the next command would refold (missing, or left behind by a crash) is not trusted.
-    const usable = state !== null && state.v === 3 && !(trusted!.pending_sessions.includes(id) && !sameApplied(state.applied, trusted!.applied));
+    const usable = state !== null && state.v === 3 && !(pendingIds.has(id) && !sameApplied(state.applied, trusted!.applied));
     const stateMatches = usable && content(canonicalSession(state!)) === content(canonicalSession(expected));
     if (usable && !stateMatches) {
-      problems.push({ file: rel(sessionStatePath(layout, id)), message: `derived state of session ${id} does not match the ledger`, fix: REBUILD, fixable: true });
+      problems.push({ file: rel(states.storedIn(id)), message: `derived state of session ${id} does not match the ledger`, fix: REBUILD, fixable: true });
     }
     const mdFile = sessionMdPath(layout, id);
     const doc = readStamped(mdFile);

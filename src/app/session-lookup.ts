@@ -25,6 +25,8 @@ export class SessionLookup {
   private readonly ids: IdIndex;
   private readonly monthLists: MonthLists;
   readonly states: SessionStates;
+  /** The sessions the stored journal state lists as about to be written (thousands after an import). */
+  private readonly pending: Set<string>;
 
   constructor(
     private readonly layout: Layout,
@@ -40,6 +42,7 @@ export class SessionLookup {
     this.ids = new IdIndex(layout.sessionIdDir);
     this.monthLists = new MonthLists(layout.monthListDir);
     this.states = new SessionStates(layout);
+    this.pending = new Set(journal.pending_sessions);
   }
 
   /** A state made for a session's first entry. */
@@ -68,7 +71,7 @@ export class SessionLookup {
       // damaged: refolded below
     }
     if (s === null && !isKnown()) return null;
-    const inStep = s !== null && s.v === 3 && s.session === id && (!this.journal.pending_sessions.includes(id) || sameApplied(s.applied, this.storedCursor));
+    const inStep = s !== null && s.v === 3 && s.session === id && (!this.pending.has(id) || sameApplied(s.applied, this.storedCursor));
     if (!inStep) s = this.refold(id);
     if (s !== null) this.sessions.set(id, s);
     return s;

@@ -182,7 +182,8 @@ export class JournalTxn {
    * whole ledger when the derived state is new. Sessions a crash left behind are refolded first.
    */
   private recover(): void {
-    for (const id of this.journal.pending_sessions) this.session(id);
+    // Unless the states say they were all written (a commit that packed many marks it).
+    if (!this.lookup.states.wroteAll(this.journal.pending_sessions, this.journal.applied)) for (const id of this.journal.pending_sessions) this.session(id);
     replayPast(this.ctx.layout.ledgerDir, this.journal.applied, {
       entry: (entry, at, end) => this.apply(entry, at, end),
       garbage: (at, end) => {

@@ -16,13 +16,15 @@ export function fingerprint(text: string): string {
 }
 
 /**
- * The first two hex digits of fingerprint(text) (its top byte): a hash bucket name, without
- * computing the rest of the fingerprint.
+ * The first `width` hex digits of fingerprint(text) (1 to 8, from its top): a hash bucket
+ * name, without computing the rest of the fingerprint. Two digits name the 256 buckets of
+ * the id indexes; three the 4096 of the session-state packs.
  */
-export function fingerprintBucket(text: string): string {
+export function fingerprintBucket(text: string, width = 2): string {
+  if (!Number.isInteger(width) || width < 1 || width > 8) throw new RangeError(`fingerprintBucket: width ${width} is not 1 to 8 hex digits`);
   let h1 = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h1 = Math.imul(h1 ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return HEX_BYTE[h1 >>> 24]!;
+  return width === 2 ? HEX_BYTE[h1 >>> 24]! : (h1 >>> (32 - 4 * width)).toString(16).padStart(width, '0');
 }
 
 const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));

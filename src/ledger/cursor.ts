@@ -29,3 +29,12 @@ export function sameApplied(a: Applied, b: Applied): boolean {
   const keys = Object.keys(a).filter((k) => a[k] !== 0);
   return keys.length === Object.keys(b).filter((k) => b[k] !== 0).length && keys.every((k) => a[k] === b[k]);
 }
+
+/**
+ * Whether `a` has applied strictly more than `b`: every offset at least b's, one greater. The
+ * cursors of one journal's states only grow, so of two copies of a state the one ahead is the
+ * later; copies whose cursors are not ordered either way (a ledger cut back by hand) are not.
+ */
+export function isAhead(a: Applied, b: Applied): boolean {
+  return Object.keys(b).every((k) => (a[k] ?? 0) >= b[k]!) && !sameApplied(a, b);
+}

@@ -1,15 +1,16 @@
 /**
  * `tokj import --from claude-code` on a generated tree big enough for the bulk paths: worker
- * threads reading transcripts, and closed sessions' states written as one pack. Both must
- * give exactly what the in-process, one-file-per-session paths give.
+ * threads reading transcripts, and closed sessions' states written into hash buckets. Both
+ * must give exactly what the in-process, one-file-per-session paths give.
  */
-import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 // The benchmark's generator: realistic transcripts (streamed snapshots, resumed sessions,
 // subagents, synthetic errors) and the totals they must yield.
 import { writeClaudeTree } from '../../bench/ccusage.mjs';
 import { ledgerLines, monthLogRows, snapshotFiles, tempDir, tokj } from '../helpers.js';
+import { bucketDir, bucketsFor, bucketsHeld, ledgerSessions, ownStates, stateDir } from './state-buckets.js';
 
 const tree = tempDir('tokj-cc-tree-');
 let expected: { calls: number; sessions: number; input_tokens: number; output_tokens: number };
@@ -56,11 +57,15 @@ describe('a large Claude Code import', () => {
     expect(calls.reduce((s, c) => s + (c.output_tokens as number), 0)).toBe(expected.output_tokens);
   });
 
-  it('packs the closed sessions, and every command still finds their state', async () => {
+  it('packs the closed sessions by bucket, and every command still finds their state', async () => {
     const root = await importInto('2');
-    const stateDir = path.join(root, 'monitoring', '.state', 'sessions');
-    expect(readdirSync(path.join(stateDir, 'packs'))).toEqual(['1.json']);
-    expect(readdirSync(stateDir).filter((f) => f.endsWith('.json'))).toEqual([]);
+    // Every imported session in the bucket its id hashes to, and only there; no own files.
+    const imported = ledgerSessions(root);
+    expect(imported.length).toBe(expected.sessions);
+    expect(bucketsHeld(root)).toEqual(bucketsFor(imported));
+    expect(Object.keys(bucketsHeld(root)).length).toBeGreaterThan(1);
+    expect(ownStates(root)).toEqual([]);
+    expect(existsSync(path.join(stateDir(root), 'packs'))).toBe(false);
     const cwd = path.dirname(root);
     const doctor = await tokj(cwd, ['doctor']);
     expect(doctor.exitCode, doctor.stdout + doctor.stderr).toBe(0);
@@ -77,7 +82,7 @@ describe('a large Claude Code import', () => {
     expect(logAfter.slice(0, logBefore.length)).toEqual(logBefore);
     expect(logAfter.length).toBe(logBefore.length + 1);
     expect(logAfter.at(-1)?.slice(0, 3)).toEqual(['after-import', expect.any(String), 'active']);
-    expect(existsSync(path.join(stateDir, 'after-import.json'))).toBe(true);
+    expect(existsSync(path.join(stateDir(root), 'after-import.json'))).toBe(true);
 
     // Importing the same logs again records nothing and leaves the ledger as it was: read
     // again in full (no memo of what was read), every call is a duplicate.
@@ -94,10 +99,13 @@ describe('a large Claude Code import', () => {
   it('rebuilds the same journal from the ledger (states repacked, views rendered whole)', async () => {
     const root = await importInto('2');
     const before = withoutState(snapshotFiles(root));
+    const buckets = bucketsHeld(root);
     const r = await tokj(path.dirname(root), ['rebuild']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(withoutState(snapshotFiles(root))).toEqual(before);
-    expect(readdirSync(path.join(root, 'monitoring', '.state', 'sessions', 'packs'))).toEqual(['1.json']);
+    expect(bucketsHeld(root)).toEqual(buckets);
+    expect(bucketsHeld(root)).toEqual(bucketsFor(ledgerSessions(root)));
+    expect(ownStates(root)).toEqual([]);
     expect((await tokj(path.dirname(root), ['doctor'])).exitCode).toBe(0);
   });
 
@@ -128,26 +136,41 @@ describe('a large Claude Code import', () => {
     writeFileSync(editedFile, text);
 
     // Damaged derived state is no obstacle: those views are parsed again.
-    writeFileSync(path.join(root, 'monitoring', '.state', 'sessions', 'packs', '1.json'), '{"sessions": {"broken');
+    const damaged = Object.keys(bucketsHeld(root));
+    expect(damaged.length).toBeGreaterThan(1);
+    for (const name of damaged) writeFileSync(path.join(bucketDir(root), name), '{"sessions": {"broken');
     const again = await tokj(cwd, ['rebuild'], { env: { TOKJ_TRACE: '1' } });
     expect(again.exitCode, again.stderr).toBe(0);
     expect(reparsed(again.stderr).length).toBe(expected.sessions);
     expect(withoutState(snapshotFiles(root))).toEqual(before);
+    expect(bucketsHeld(root)).toEqual(bucketsFor(ledgerSessions(root)));
     expect((await tokj(cwd, ['doctor'])).exitCode).toBe(0);
   });
 
-  it('keeps one pack across imports, holding every closed session', async () => {
+  it('a second import replaces only the buckets of the sessions it closes; every bucket holds its sessions', async () => {
     const root = await importInto('0');
     const cwd = path.dirname(root);
+    const first = ledgerSessions(root);
+    const bucketFiles = (): Record<string, { bytes: string; ino: number }> =>
+      Object.fromEntries(Object.keys(bucketsHeld(root)).map((name) => [name, { bytes: readFileSync(path.join(bucketDir(root), name), 'utf8'), ino: statSync(path.join(bucketDir(root), name)).ino }]));
+    const before = bucketFiles();
     const second = tempDir('tokj-cc-tree-');
     const more = writeClaudeTree(second, { lines: 9_000, seed: 8 });
     expect(more.sessions).toBeGreaterThanOrEqual(16);
     const r = await tokj(cwd, ['import', '--from', 'claude-code', second, '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
-    const packs = path.join(root, 'monitoring', '.state', 'sessions', 'packs');
-    expect(readdirSync(packs)).toEqual(['2.json']);
-    const held = Object.keys(JSON.parse(readFileSync(path.join(packs, '2.json'), 'utf8')).sessions);
-    expect(held.length).toBe(expected.sessions + more.sessions);
+    const added = ledgerSessions(root).filter((id) => !first.includes(id));
+    expect(added.length).toBe(more.sessions);
+    expect(bucketsHeld(root)).toEqual(bucketsFor([...first, ...added]));
+    expect(ownStates(root)).toEqual([]);
+    // A bucket none of the new sessions hashes to is the very file the first import wrote
+    // (same inode: not replaced); one that takes new sessions was replaced.
+    const touched = new Set(Object.keys(bucketsFor(added)));
+    const after = bucketFiles();
+    const untouched = Object.keys(before).filter((name) => !touched.has(name));
+    expect(untouched.length).toBeGreaterThan(0);
+    for (const name of untouched) expect(after[name], name).toEqual(before[name]);
+    for (const name of Object.keys(before).filter((n) => touched.has(n))) expect(after[name]!.ino, name).not.toBe(before[name]!.ino);
     expect((await tokj(cwd, ['doctor'])).exitCode).toBe(0);
     // Month logs rendered whole (a person's note makes the next command parse them) list all.
     for (const name of readdirSync(path.join(root, 'work_journal', 'log'))) appendFileSync(path.join(root, 'work_journal', 'log', name), '\nChecked after the second import.\n');

@@ -11,4 +11,19 @@ describe('fingerprintBucket', () => {
       { numRuns: 3000 },
     );
   });
+
+  it('is the first `width` hex digits of fingerprint for every width from 1 to 8', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), fc.integer({ min: 1, max: 8 }), (text, width) => {
+        expect(fingerprintBucket(text, width)).toBe(fingerprint(text).slice(0, width));
+      }),
+      { numRuns: 3000 },
+    );
+    // The session-state packs' names (three digits: 4096 buckets): the empty id's, pinned.
+    expect(fingerprintBucket('', 3)).toBe('811');
+  });
+
+  it('refuses a width that is not 1 to 8 digits', () => {
+    for (const width of [0, 9, 2.5, -1]) expect(() => fingerprintBucket('x', width)).toThrow(RangeError);
+  });
 });
