@@ -253,6 +253,7 @@ export class SessionStates {
 
     // States with an own file are newer than any packed copy: not kept in a bucket rewritten now.
     const own = new Set(listed(this.layout.sessionStateDir).filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -'.json'.length)));
+    // Refuses a buckets folder that is a link out of the journal before anything is written there.
     inside(this.layout.root, 'monitoring', '.state', 'sessions', 'buckets');
     const unpacked: SessionState[] = [];
     for (const [name, g] of [...incoming].sort(([a], [b]) => (a < b ? -1 : 1))) {
