@@ -29,7 +29,10 @@ export function register(program: TokjCommand, ctx: Ctx): void {
 
 async function doctor(options: DirOption & { fix?: boolean; json?: boolean }, ctx: Ctx): Promise<number> {
   const { problems, pending, repaired } = await checkJournal(journalAccess(ctx, existingLayout(ctx, options)), options.fix ?? false);
-  if (repaired !== null) ctx.err(`doctor --fix: repaired ${plural(repaired, 'problem')}`);
+  if (repaired !== null) {
+    const done = [...(repaired.problems > 0 || repaired.lines === 0 ? [`repaired ${plural(repaired.problems, 'problem')}`] : []), ...(repaired.lines > 0 ? [`applied ${plural(repaired.lines, 'ledger line')}`] : [])];
+    ctx.err(`doctor --fix: ${done.join(', ')}`);
+  }
   const waiting = pending === 0 ? '' : ` ${pending} ledger line${pending === 1 ? ' is' : 's are'} not applied yet (another host's, or an interrupted command's): the next tokj command applies them.`;
   if (options.json) ctx.out(JSON.stringify({ clean: problems.length === 0, problems, pending_lines: pending }));
   else if (problems.length === 0) ctx.out(`Journal is consistent: ledger, derived state and markdown agree.${waiting}`);

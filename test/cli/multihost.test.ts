@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { readdirSync } from 'node:fs';
+import { copyFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readMd, tableIn, tempDir, tokj } from '../helpers.js';
@@ -41,5 +41,22 @@ describe('journals shared across machines through git', () => {
     expect((await tokj(a, ['doctor'], { env: { TOKJ_HOST: 'hostA' } })).exitCode).toBe(0);
     // and host A keeps recording into its own segment afterwards
     expect((await tokj(a, ['record', '10', '10', '--session', 'on-a'], { env: { TOKJ_HOST: 'hostA' } })).exitCode).toBe(0);
+  });
+  it('doctor --fix applies the lines another host\'s ledger brought, like any command', async () => {
+    const [a, b] = [tempDir(), tempDir()];
+    await tokj(a, ['init', 'on-a', 'openai', 'gpt-4o', '-q'], { env: { TOKJ_HOST: 'hostA' } });
+    await tokj(b, ['init', 'on-b', 'openai', 'gpt-4o', '-q'], { env: { TOKJ_HOST: 'hostB' } });
+    await tokj(b, ['record', '1500', '800'], { env: { TOKJ_HOST: 'hostB' } });
+    // git pull brings B's segment, not B's markdown
+    const segment = readdirSync(path.join(b, '.ai_workflow/monitoring/ledger'))[0]!;
+    copyFileSync(path.join(b, '.ai_workflow/monitoring/ledger', segment), path.join(a, '.ai_workflow/monitoring/ledger', segment));
+    const doctor = await tokj(a, ['doctor'], { env: { TOKJ_HOST: 'hostA' } });
+    expect(doctor.stdout).toContain('2 ledger lines are not applied yet');
+    const fixed = await tokj(a, ['doctor', '--fix'], { env: { TOKJ_HOST: 'hostA' } });
+    expect(fixed.exitCode, fixed.stderr).toBe(0);
+    expect(fixed.stderr).toBe('doctor --fix: applied 2 ledger lines');
+    expect(fixed.stdout).toBe('Journal is consistent: ledger, derived state and markdown agree.');
+    const journal = readMd(path.join(a, '.ai_workflow/work_journal/token_usage.md'));
+    expect(tableIn(journal, 'Recent Sessions').slice(1).map((r) => [r[0], r[4], r[6]])).toEqual([['on-a', '0', '$0.0000'], ['on-b', '1', '$0.0118']]);
   });
 });

@@ -413,6 +413,11 @@ class Import extends Step {
     readonly pick: number,
     readonly lines: ImportLine[],
     seconds: number,
+    /**
+     * New sessions the lines go into, round-robin (a backfill). From PACK_FROM (16) closed
+     * sessions in one import on, their states are packed into hash buckets.
+     */
+    readonly spread = 1,
   ) {
     super(seconds);
     this.host = prefer;
@@ -425,18 +430,19 @@ class Import extends Step {
   }
   protected describe(): string {
     const lines = this.lines.map((l) => `${l.pm.model} ${l.input}/${l.output} ${l.secondsAgo}s ago${l.cost !== null ? ` cost ${l.cost}` : ''}${l.note !== null ? ` note ${short(l.note)}` : ''}`);
-    return `import on ${this.host} into ${this.intoExisting ? 'an existing session' : 'a new session'}: ${lines.join('; ')}`;
+    const into = this.intoExisting ? 'an existing session' : this.spread > 1 ? `${this.spread} new sessions` : 'a new session';
+    return `import on ${this.host} into ${into}: ${lines.join('; ')}`;
   }
   protected async act(w: World, real: Real): Promise<void> {
     if (this.intoExisting) this.host = hostWith(w, this.prefer, (h) => ownSessions(w, h).length > 0)!;
     const own = ownSessions(w, this.host);
-    const session = this.intoExisting ? own[this.pick % own.length]!.id : `${letter(this.host)}-imp-${nextNumber(w, `import-session-${this.host}`)}`;
+    const sessions = this.intoExisting ? [own[this.pick % own.length]!.id] : Array.from({ length: this.spread }, () => `${letter(this.host)}-imp-${nextNumber(w, `import-session-${this.host}`)}`);
     const file = `import-${nextNumber(w, 'import-file')}.jsonl`;
     const now = nowOn(w, this.host);
-    const calls: CallEntry[] = this.lines.map((l) => ({
+    const calls: CallEntry[] = this.lines.map((l, i) => ({
       kind: 'call',
       host: this.host,
-      session,
+      session: sessions[i % sessions.length]!,
       timestamp: nowOn(w, this.host, -l.secondsAgo),
       ...l.pm,
       input: l.input,
@@ -450,11 +456,11 @@ class Import extends Step {
       cost: l.cost,
     }));
     const text = calls.map((c, i) =>
-      JSON.stringify({ session, timestamp: c.timestamp, provider: c.provider, model: c.model, input_tokens: c.input, output_tokens: c.output, ...(c.note !== null ? { note: c.note } : {}), request_id: c.requestId, ...(this.lines[i]!.cost !== null ? { cost_usd: this.lines[i]!.cost } : {}) }),
+      JSON.stringify({ session: c.session, timestamp: c.timestamp, provider: c.provider, model: c.model, input_tokens: c.input, output_tokens: c.output, ...(c.note !== null ? { note: c.note } : {}), request_id: c.requestId, ...(this.lines[i]!.cost !== null ? { cost_usd: this.lines[i]!.cost } : {}) }),
     );
     mkdirSync(real.cwd[this.host], { recursive: true });
     writeFileSync(path.join(real.cwd[this.host], file), `${text.join('\n')}\n`);
-    this.did = `${session} from ${file}`;
+    this.did = `${sessions.join(', ')} from ${file}`;
     const r = await tokjOn(real, this.host, now, ['import', file, '--json']);
     mustSucceed(r, `tokj import ${file}`);
     const summary = lastJsonLine(r.stdout);
@@ -467,15 +473,23 @@ class Import extends Step {
       if (!line) throw new CommandFailed(`tokj import ${file} exited 0 but the ledger has no line with request id ${c.requestId}`);
       c.cost = line.cost_usd as string | null;
     }
-    // Ledger order of an import: the new session's start, its calls in file order, its end.
+    // Ledger order of an import: the new sessions' starts, then each session's calls in file
+    // order (sessions in order of their first line), then their ends.
     const entries: Entry[] = [];
+    const bySession = sessions.map((session) => calls.filter((c) => c.session === session)).filter((cs) => cs.length > 0);
     if (!this.intoExisting) {
-      const first = calls.reduce((a, b) => (a.timestamp <= b.timestamp ? a : b));
-      const last = calls.reduce((a, b) => (a.timestamp >= b.timestamp ? a : b));
-      entries.push({ kind: 'start', host: this.host, session, timestamp: first.timestamp, provider: first.provider, model: first.model });
-      entries.push(...calls);
-      entries.push({ kind: 'end', host: this.host, session, timestamp: last.timestamp, status: 'completed', notes: `imported from ${file}`, errors: [] });
-    } else entries.push(...calls);
+      for (const cs of bySession) {
+        const first = cs.reduce((a, b) => (a.timestamp <= b.timestamp ? a : b));
+        entries.push({ kind: 'start', host: this.host, session: first.session, timestamp: first.timestamp, provider: first.provider, model: first.model });
+      }
+    }
+    for (const cs of bySession) entries.push(...cs);
+    if (!this.intoExisting) {
+      for (const cs of bySession) {
+        const last = cs.reduce((a, b) => (a.timestamp >= b.timestamp ? a : b));
+        entries.push({ kind: 'end', host: this.host, session: last.session, timestamp: last.timestamp, status: 'completed', notes: `imported from ${file}`, errors: [] });
+      }
+    }
     w.ledger[this.host].push(...entries);
     w.journalExists[this.host] = true;
     caughtUp(w, this.host);
@@ -485,6 +499,11 @@ class Import extends Step {
 const importArb = fc
   .record({ host: fc.constantFrom<Host>('A', 'A', 'B'), intoExisting: fc.boolean(), pick: fc.nat(7), lines: fc.array(importLineArb, { minLength: 1, maxLength: 3 }), seconds: fc.integer({ min: 1, max: 120 }) })
   .map((v) => new Import(v.host, v.intoExisting, v.pick, v.lines, v.seconds));
+
+/** A backfill of 16 to 18 one-call sessions: enough closed sessions for their states to be packed. */
+const backfillArb = fc
+  .record({ host: fc.constantFrom<Host>('A', 'A', 'B'), lines: fc.array(importLineArb, { minLength: 16, maxLength: 18 }), seconds: fc.integer({ min: 1, max: 120 }) })
+  .map((v) => new Import(v.host, false, 0, v.lines, v.seconds, v.lines.length));
 
 // ---------------------------------------------------------------------------------------
 // finalize
@@ -833,6 +852,7 @@ export function commandArbitraries(): Array<fc.Arbitrary<fc.AsyncCommand<World, 
     { name: 'record', arbitrary: recordArb, weight: 8 },
     { name: 'auto-collect', arbitrary: autoCollectArb, weight: 2 },
     { name: 'import', arbitrary: importArb, weight: 2 },
+    { name: 'backfill', arbitrary: backfillArb, weight: 1 },
     { name: 'finalize', arbitrary: finalizeArb, weight: 2 },
     { name: 'maintenance', arbitrary: maintenanceArb, weight: 3 },
     { name: 'pull', arbitrary: pullArb, weight: 3 },
